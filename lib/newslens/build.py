@@ -1,0 +1,684 @@
+"""Building the corpus tables: the per-article pipeline, batches, the cache and the engines.
+
+Every article goes through the same pure pipeline (decode -> clean -> sentences -> quote spans
+-> tokens -> VADER scores). Articles are processed in batches; each batch writes one immutable
+*part* (one parquet file per table) into a content-addressed store under
+``data/processed/store/``, named by a hash of the batch's article keys. An article's key hashes
+its bytes, its manifest metadata, the build parameters, the library version and a fingerprint
+of the pipeline's code and data files, so:
+
+* a rerun finds every key in the store and only relinks the dataset (identical tables);
+* adding or changing articles processes only those articles (incremental rebuilds);
+* a new library version or parameter invalidates exactly what it affects.
+
+A built corpus is a folder with one sub-folder per table holding hard links to the parts it
+uses (``articles/part-<id>.parquet`` ...) and ``_corpus.json`` describing it. Tables read from it
+are sorted by their documented keys, so row order never depends on batch history.
+
+Engines: ``local`` maps batches over a process pool; ``dask`` maps the same batch function with
+``dask.bag`` on a ``dask.distributed`` cluster (a LocalCluster by default, or a scheduler address).
+
+>>> from newslens import build
+>>> corpus = build.build()            # the sample corpus, from the cache after the first run
+>>> corpus.sentences.columns[:4].tolist()
+['article_id', 'outlet', 'paragraph', 'sentence']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import newslens
+from newslens import paths
+from newslens.corpus import SORT_KEYS, TABLES, Corpus, Discovery, Document, Skip, discover
+
+FORMAT_VERSION = 1  # bump when the layout of parts changes
+
+_STR = pa.string()
+_I64 = pa.int64()
+_F64 = pa.float64()
+_BOOL = pa.bool_()
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "articles": pa.schema(
+        [
+            ("_doc_key", _STR), ("article_id", _STR), ("outlet", _STR), ("file", _STR),
+            ("format", _STR), ("row", _I64), ("headline", _STR), ("byline", _STR),
+            ("published", _STR), ("date_source", _STR), ("body", _STR),
+            ("n_paragraphs", _I64), ("n_sentences", _I64), ("n_words", _I64), ("n_removed", _I64),
+            ("n_quotes", _I64), ("quoted_share", _F64), ("content_hash", _STR), ("body_hash", _STR),
+            ("encoding", _STR), ("repaired_mojibake", _BOOL), ("meta", _STR),
+        ]
+    ),
+    "sentences": pa.schema(
+        [
+            ("_doc_key", _STR), ("article_id", _STR), ("outlet", _STR), ("paragraph", _I64),
+            ("sentence", _I64), ("text", _STR), ("start", _I64), ("end", _I64),
+            ("quote_id", _I64), ("quoted_share", _F64), ("in_quote", _BOOL), ("position", _F64),
+            ("neg", _F64), ("neu", _F64), ("pos", _F64), ("compound", _F64),
+        ]
+    ),
+    "quotes": pa.schema(
+        [
+            ("_doc_key", _STR), ("article_id", _STR), ("outlet", _STR), ("quote_id", _I64),
+            ("text", _STR), ("start", _I64), ("end", _I64), ("paragraph_start", _I64),
+            ("paragraph_end", _I64), ("mark", _STR),
+        ]
+    ),
+    "terms": pa.schema(
+        [
+            ("_doc_key", _STR), ("article_id", _STR), ("outlet", _STR), ("term", _STR),
+            ("in_quote", _BOOL), ("count", _I64),
+        ]
+    ),
+    "removed": pa.schema(
+        [
+            ("_doc_key", _STR), ("article_id", _STR), ("outlet", _STR), ("line", _I64),
+            ("text", _STR), ("reason", _STR),
+        ]
+    ),
+    "skipped": pa.schema(
+        [
+            ("_doc_key", _STR), ("file", _STR), ("line", _I64), ("reason", _STR),
+            ("detail", _STR), ("kept", _BOOL),
+        ]
+    ),
+}
+# Modules and data files whose content decides what the pipeline produces.
+_PIPELINE_MODULES = ("textio", "clean", "segment", "sentiment", "build", "corpus")
+
+
+@dataclass(frozen=True)
+class BuildParams:
+    """Parameters that change what the build produces (all part of the cache key).
+
+    Attributes:
+        keep_captions: keep image captions in the body (passed to ``clean.article``).
+        in_quote_threshold: a sentence is ``in_quote`` when at least this share of its
+            characters lies inside direct quotes.
+    """
+
+    keep_captions: bool = False
+    in_quote_threshold: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.in_quote_threshold <= 1.0:
+            raise ValueError(f"in_quote_threshold must be in (0, 1], got {self.in_quote_threshold}")
+
+
+@cache
+def pipeline_fingerprint() -> str:
+    """Hash of the library version, the pipeline's source files and its data files."""
+    h = hashlib.sha256(f"{newslens.__version__}|{FORMAT_VERSION}".encode())
+    for name in _PIPELINE_MODULES:
+        f = paths.PACKAGE_DIR / f"{name}.py"
+        if f.is_file():
+            h.update(name.encode() + f.read_bytes())
+    if paths.PACKAGE_DATA.is_dir():
+        for f in sorted(paths.PACKAGE_DATA.rglob("*")):
+            if f.is_file():
+                h.update(f.relative_to(paths.PACKAGE_DATA).as_posix().encode() + f.read_bytes())
+    return h.hexdigest()
+
+
+def doc_key(doc: Document, params: BuildParams) -> str:
+    """The cache key of one article: its inputs, the parameters and the pipeline fingerprint."""
+    payload = json.dumps(
+        [pipeline_fingerprint(), asdict(params), doc.article_id, doc.file, doc.row, doc.format, doc.content_hash, doc.meta],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+# --------------------------------------------------------------------------------------------
+# The per-article pipeline
+
+
+class _Columns:
+    """Column lists for every table of one batch (cheaper than a dict per row)."""
+
+    def __init__(self) -> None:
+        self.cols = {t: {f.name: [] for f in SCHEMAS[t]} for t in TABLES}
+
+    def add(self, table: str, **row) -> None:
+        cols = self.cols[table]
+        for name, values in cols.items():
+            values.append(row.get(name))
+
+    def extend(self, table: str, columns: dict[str, list]) -> None:
+        cols = self.cols[table]
+        n = len(next(iter(columns.values())))
+        for name, values in cols.items():
+            if name in columns:
+                values.extend(columns[name])
+            else:
+                values.extend([None] * n)
+
+    def merge(self, other: _Columns) -> None:
+        for table, cols in other.cols.items():
+            mine = self.cols[table]
+            for name, values in cols.items():
+                mine[name].extend(values)
+
+    def to_arrow(self, table: str) -> pa.Table:
+        return pa.table(self.cols[table], schema=SCHEMAS[table])
+
+
+def _body_hash(body: str) -> str:
+    # Near-identical copies (other whitespace, quote marks or case) hash the same.
+    norm = " ".join(body.lower().replace("’", "'").replace("“", '"').replace("”", '"').split())
+    return hashlib.sha1(norm.encode()).hexdigest()
+
+
+def _read_document(doc: Document) -> tuple[str | None, str, bool, Skip | None]:
+    """(text, encoding, repaired, problem) for one document."""
+    from newslens.textio import DecodeError, decode_bytes, normalise_text
+
+    if doc.text is not None:
+        return normalise_text(doc.text), "utf-8", False, None
+    assert doc.path is not None
+    try:
+        data = Path(doc.path).read_bytes()
+    except OSError as exc:
+        return None, "", False, Skip(doc.file, None, "unreadable", f"{doc.file}: cannot be read ({exc.strerror}); check its permissions")
+    if not data.strip():
+        return None, "", False, Skip(doc.file, None, "empty", f"{doc.file}: the file is empty")
+    try:
+        decoded = decode_bytes(data, source=doc.file)
+    except DecodeError as exc:
+        reason = "binary" if "binary" in str(exc) else "undecodable"
+        return None, "", False, Skip(doc.file, None, reason, str(exc))
+    return normalise_text(decoded.text), decoded.encoding, decoded.repaired_mojibake, None
+
+
+def _process_document(doc: Document, key: str, params: BuildParams, out: _Columns, texts: list[str]) -> None:
+    """Run the pipeline on one document, appending its rows to ``out`` (scores come later)."""
+    from newslens import clean, segment
+
+    text, encoding, repaired, problem = _read_document(doc)
+    if problem is not None:
+        out.add("skipped", _doc_key=key, **asdict(problem))
+        return
+    assert text is not None
+    if not text.strip():
+        out.add("skipped", _doc_key=key, file=doc.file, line=doc.row, reason="empty", detail=f"{doc.file}: no text", kept=False)
+        return
+    meta = doc.metadata
+    if doc.format == "html":
+        cleaned = clean.html(text, keep_captions=params.keep_captions)
+    else:
+        cleaned = clean.article(text, keep_captions=params.keep_captions)
+    paragraphs = list(cleaned.paragraphs)
+    outlet = meta.get("outlet") or "unknown"
+    for r in cleaned.removed:
+        out.add("removed", _doc_key=key, article_id=doc.article_id, outlet=outlet, line=r.line, text=r.text, reason=r.reason)
+    if not paragraphs:
+        out.add(
+            "skipped", _doc_key=key, file=doc.file, line=doc.row, reason="no-body",
+            detail=f"{doc.file}: nothing was left after removing page furniture (see the removed table); check it is an article",
+            kept=False,
+        )
+        return
+
+    # Sentences with offsets into body = "\n\n".join(paragraphs).
+    spans: list[tuple[int, int]] = []
+    para_of: list[int] = []
+    offset = 0
+    for p, para in enumerate(paragraphs):
+        for s, e in segment.sentences(para):
+            spans.append((offset + s, offset + e))
+            para_of.append(p)
+        offset += len(para) + 2
+    body = "\n\n".join(paragraphs)
+    qspans = segment.quotes(paragraphs)
+    assigned = segment.assign_quotes(spans, qspans)
+
+    n = len(spans)
+    sent_text = [body[s:e] for s, e in spans]
+    counts: Counter[tuple[str, bool]] = Counter()
+    n_words = 0
+    threshold = params.in_quote_threshold
+    in_quote = [share >= threshold for _, share in assigned]
+    for t, iq in zip(sent_text, in_quote):
+        toks = segment.tokens(t, lower=True)
+        n_words += len(toks)
+        counts.update((tok, iq) for tok in toks)
+    quoted_words = sum(len(segment.tokens(q.text)) for q in qspans)
+
+    out.extend(
+        "sentences",
+        {
+            "_doc_key": [key] * n,
+            "article_id": [doc.article_id] * n,
+            "outlet": [outlet] * n,
+            "paragraph": para_of,
+            "sentence": list(range(n)),
+            "text": sent_text,
+            "start": [s for s, _ in spans],
+            "end": [e for _, e in spans],
+            "quote_id": [q for q, _ in assigned],
+            "quoted_share": [float(share) for _, share in assigned],
+            "in_quote": in_quote,
+            "position": [i / (n - 1) if n > 1 else 0.0 for i in range(n)],
+        },
+    )
+    texts.extend(sent_text)
+    for q in qspans:
+        out.add(
+            "quotes", _doc_key=key, article_id=doc.article_id, outlet=outlet, quote_id=q.quote_id,
+            text=q.text, start=q.start, end=q.end, paragraph_start=q.paragraph_start,
+            paragraph_end=q.paragraph_end, mark=q.mark,
+        )
+    if counts:
+        items = sorted(counts.items())
+        out.extend(
+            "terms",
+            {
+                "_doc_key": [key] * len(items),
+                "article_id": [doc.article_id] * len(items),
+                "outlet": [outlet] * len(items),
+                "term": [t for (t, _), _ in items],
+                "in_quote": [iq for (_, iq), _ in items],
+                "count": [c for _, c in items],
+            },
+        )
+    published, date_source = meta.get("published") or None, meta.get("date_source") or None
+    if cleaned.published:
+        published, date_source = cleaned.published, "printed"
+    elif published and not date_source:
+        date_source = "manifest"
+    headline = meta.get("headline") or cleaned.headline
+    extra = {k: v for k, v in meta.items() if k not in ("outlet", "published", "date_source", "headline")}
+    out.add(
+        "articles", _doc_key=key, article_id=doc.article_id, outlet=outlet, file=doc.file,
+        format=doc.format, row=doc.row, headline=headline, byline=cleaned.byline,
+        published=published, date_source=date_source, body=body, n_paragraphs=len(paragraphs),
+        n_sentences=n, n_words=n_words, n_removed=len(cleaned.removed), n_quotes=len(qspans),
+        quoted_share=(quoted_words / n_words) if n_words else 0.0,
+        content_hash=doc.content_hash, body_hash=_body_hash(body), encoding=encoding,
+        repaired_mojibake=repaired, meta=json.dumps(extra, sort_keys=True, ensure_ascii=False),
+    )
+
+
+def _score(texts: list[str], out: _Columns) -> None:
+    from newslens import sentiment
+
+    cols = out.cols["sentences"]
+    if not texts:
+        for c in ("neg", "neu", "pos", "compound"):
+            cols[c] = []
+        return
+    scores = sentiment.score_sentences(texts)
+    for c in ("neg", "neu", "pos", "compound"):
+        cols[c] = scores[c].astype(float).tolist()
+
+
+def part_id(keys: Sequence[str]) -> str:
+    """A part's name: the hash of the (sorted) article keys it holds."""
+    return hashlib.sha256("|".join(sorted(keys)).encode()).hexdigest()[:24]
+
+
+def process_batch(batch: Sequence[tuple[Document, str]], params: BuildParams, store: str) -> dict:
+    """Process a batch of (document, key) pairs and write its part into the store.
+
+    This is the unit of work of every engine: it only needs the documents, the parameters and
+    a store folder every worker can write to. The part is written to a temporary folder and
+    renamed into place, so an interrupted build never leaves a half-written part.
+
+    Returns:
+        ``{"part": part id, "keys": [...], "seconds": float, "sentences": int}``.
+    """
+    started = time.perf_counter()
+    keys = [k for _, k in batch]
+    pid = part_id(keys)
+    target = Path(store) / pid
+    if (target / "_keys.json").is_file():
+        return {"part": pid, "keys": keys, "seconds": 0.0, "sentences": 0}
+    out = _Columns()
+    texts: list[str] = []
+    for doc, key in batch:
+        one, one_texts = _Columns(), []
+        try:
+            _process_document(doc, key, params, one, one_texts)
+        except Exception as exc:  # a bug or a pathological file must not sink the whole build
+            one, one_texts = _Columns(), []
+            one.add(
+                "skipped", _doc_key=key, file=doc.file, line=doc.row, reason="error",
+                detail=f"{doc.file}: processing failed ({type(exc).__name__}: {exc}); please report this with the file",
+                kept=False,
+            )
+        out.merge(one)
+        texts.extend(one_texts)
+    _score(texts, out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{pid}-", dir=store))
+    try:
+        for table in TABLES:
+            pq.write_table(out.to_arrow(table), tmp / f"{table}.parquet", compression="zstd")
+        (tmp / "_keys.json").write_text(json.dumps(sorted(keys)))
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if not (target / "_keys.json").is_file():  # someone else wrote it meanwhile: fine
+                raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return {
+        "part": pid,
+        "keys": keys,
+        "seconds": time.perf_counter() - started,
+        "sentences": len(texts),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Engines
+
+
+def _batches(items: list[tuple[Document, str]], size: int) -> list[list[tuple[Document, str]]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _run_local(batches, params, store, workers, progress):
+    from tqdm.auto import tqdm
+
+    results = []
+    bar = tqdm(total=sum(len(b) for b in batches), unit="article", disable=not progress, desc="build")
+    if workers <= 1 or len(batches) <= 1:
+        for b in batches:
+            results.append(process_batch(b, params, store))
+            bar.update(len(b))
+    else:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("forkserver") if os.name == "posix" else mp.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = {pool.submit(process_batch, b, params, store): len(b) for b in batches}
+            for fut in as_completed(futures):
+                results.append(fut.result())
+                bar.update(futures[fut])
+    bar.close()
+    return results
+
+
+def _run_dask(batches, params, store, workers, progress, scheduler):
+    try:
+        import dask.bag as db
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - optional engine
+        raise ImportError("engine='dask' needs dask and distributed: pip install 'dask[distributed]'") from exc
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    try:
+        bag = db.from_sequence(batches, npartitions=max(1, len(batches)))
+        results = bag.map(process_batch, params=params, store=store).compute(scheduler=client)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return list(results)
+
+
+# --------------------------------------------------------------------------------------------
+# Building a corpus
+
+
+def _link(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _default_out(root: Path) -> Path:
+    tag = hashlib.sha256(str(root).encode()).hexdigest()[:12]
+    return paths.cache_dir() / "corpora" / f"{root.name}-{tag}"
+
+
+def build(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    out: str | os.PathLike[str] | None = None,
+    engine: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    batch_size: int = 100,
+    rebuild: bool = False,
+    progress: bool = False,
+    store: str | os.PathLike[str] | None = None,
+    **params,
+) -> Corpus:
+    """Build the tables of a corpus into a parquet dataset and return the :class:`Corpus`.
+
+    Args:
+        path: the corpus folder (None = the embedded sample corpus).
+        out: where to write the tables (a folder per table); default a folder under the cache.
+        engine: ``local`` (process pool, the default) or ``dask``.
+        workers: worker processes (default: all cores for large corpora, 1 for small ones).
+        scheduler: with ``engine="dask"``, the address of a running scheduler
+            (``tcp://host:8786``); None starts a LocalCluster with ``workers`` processes.
+        batch_size: articles per batch (one parquet part per table per batch).
+        rebuild: process every article again even if the store has it.
+        progress: show a progress bar.
+        store: the content-addressed part store (default ``<cache>/store``); must be a folder
+            every worker can reach (a shared filesystem for a real cluster).
+        **params: :class:`BuildParams` fields.
+
+    Returns:
+        The built corpus; its tables are read lazily and sorted by their documented keys.
+
+    Raises:
+        ValueError: an unknown engine or parameter (the message lists the valid ones).
+    """
+    if engine not in ("local", "dask"):
+        raise ValueError(f"engine must be 'local' or 'dask', got {engine!r}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    valid = set(BuildParams.__dataclass_fields__)
+    unknown = sorted(set(params) - valid)
+    if unknown:
+        raise ValueError(f"unknown build parameter(s) {unknown}; valid: {sorted(valid)}")
+    bparams = BuildParams(**params)
+    found: Discovery = discover(path)
+    root = found.root
+    store_dir = Path(store) if store else paths.cache_dir() / "store"
+    store_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(out).expanduser().resolve() if out else _default_out(root)
+
+    keyed = [(doc, doc_key(doc, bparams)) for doc in found.documents]
+    keys = {k for _, k in keyed}
+    corpus_key = hashlib.sha256(
+        json.dumps([sorted(keys), found.manifest_hash, [asdict(s) for s in found.skipped]]).encode()
+    ).hexdigest()[:32]
+    chash = hashlib.sha256(found.manifest_hash.encode())
+    for doc in found.documents:
+        chash.update(json.dumps([doc.article_id, doc.file, doc.row, doc.content_hash, doc.meta]).encode())
+    chash_s = chash.hexdigest()[:16]
+
+    manifest_path = out_dir / "_corpus.json"
+    if not rebuild and manifest_path.is_file():
+        try:
+            done = json.loads(manifest_path.read_text())
+        except (OSError, json.JSONDecodeError):
+            done = {}
+        if done.get("key") == corpus_key and all((out_dir / t).is_dir() for t in TABLES):
+            return Corpus(root=root, tables_dir=out_dir, key=corpus_key, hash=chash_s)
+
+    # Which parts already hold which keys.
+    index: dict[str, str] = {}
+    if not rebuild:
+        for kf in store_dir.glob("*/_keys.json"):
+            try:
+                for k in json.loads(kf.read_text()):
+                    index.setdefault(k, kf.parent.name)
+            except (OSError, json.JSONDecodeError):
+                continue
+    todo = [(d, k) for d, k in keyed if k not in index]
+    started = time.perf_counter()
+    if todo:
+        if workers is None:
+            workers = os.cpu_count() or 1 if len(todo) >= 4 * batch_size else 1
+        batches = _batches(todo, batch_size)
+        if engine == "dask":
+            results = _run_dask(batches, bparams, str(store_dir), workers, progress, scheduler)
+        else:
+            results = _run_local(batches, bparams, str(store_dir), workers, progress)
+        for r in results:
+            for k in r["keys"]:
+                index[k] = r["part"]
+    elapsed = time.perf_counter() - started
+
+    # Assemble the dataset: hard links to whole parts, filtered copies of partly used ones.
+    parts: dict[str, list[str]] = {}
+    for k in sorted(keys):
+        parts.setdefault(index[k], []).append(k)
+    tmp_out = out_dir.with_name(out_dir.name + ".tmp")
+    shutil.rmtree(tmp_out, ignore_errors=True)
+    for t in TABLES:
+        (tmp_out / t).mkdir(parents=True)
+    for pid, pkeys in sorted(parts.items()):
+        part_keys = set(json.loads((store_dir / pid / "_keys.json").read_text()))
+        whole = part_keys == set(pkeys)
+        for t in TABLES:
+            src = store_dir / pid / f"{t}.parquet"
+            dst = tmp_out / t / f"part-{pid}.parquet"
+            if whole:
+                _link(src, dst)
+            else:
+                tbl = pq.read_table(src)
+                mask = pa.compute.is_in(tbl["_doc_key"], value_set=pa.array(sorted(pkeys)))
+                pq.write_table(tbl.filter(mask), dst, compression="zstd")
+    disc = _Columns()
+    for s in found.skipped:
+        disc.add("skipped", _doc_key="", **asdict(s))
+    pq.write_table(disc.to_arrow("skipped"), tmp_out / "skipped" / "part-discovery.parquet")
+    info = {
+        "key": corpus_key,
+        "hash": chash_s,
+        "root": str(root),
+        "articles": len(keyed),
+        "parts": sorted(parts),
+        "params": asdict(bparams),
+        "version": newslens.__version__,
+        "processed": len(todo),
+        "seconds": round(elapsed, 3),
+        "engine": engine,
+    }
+    (tmp_out / "_corpus.json").write_text(json.dumps(info, indent=2, sort_keys=True))
+    # Swap in the new dataset; the old one is only removed once the new one is complete.
+    old = out_dir.with_name(out_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        os.rename(out_dir, old)
+    os.rename(tmp_out, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return Corpus(root=root, tables_dir=out_dir, key=corpus_key, hash=chash_s)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a built dataset
+
+
+def _read_parts(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    files = sorted(folder.glob("part-*.parquet"))
+    if not files:
+        raise FileNotFoundError(f"{folder} holds no parquet parts; rebuild the corpus")
+    tables = [pq.read_table(f, columns=columns) for f in files]
+    return pa.concat_tables(tables, promote_options="default").to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+
+
+def _duplicates(arts: pd.DataFrame) -> pd.Series:
+    """``duplicate_of`` for each article: the first (by id) article with the same bytes or body."""
+    dup = pd.Series([None] * len(arts), index=arts.index, dtype=object)
+    for col in ("content_hash", "body_hash"):
+        first = arts.groupby(col, sort=False)["article_id"].transform("first")
+        hit = (first != arts["article_id"]) & dup.isna()
+        dup[hit] = first[hit]
+    return dup
+
+
+def read_table(tables_dir: Path, name: str) -> pd.DataFrame:
+    """Read one table of a built dataset, sorted by its documented keys."""
+    if name == "articles":
+        df = _read_parts(tables_dir / "articles")
+        df = df.sort_values("article_id", kind="stable").reset_index(drop=True)
+        df["duplicate_of"] = _duplicates(df)
+        meta = [json.loads(m) if m else {} for m in df.pop("meta")]
+        extra = sorted({k for m in meta for k in m})
+        for k in extra:
+            if k not in df.columns:
+                df[k] = [m.get(k) for m in meta]
+        for c in ("n_paragraphs", "n_sentences", "n_words", "n_removed", "n_quotes"):
+            df[c] = df[c].astype("int64")
+        return df.drop(columns=["_doc_key"])
+    if name == "skipped":
+        df = _read_parts(tables_dir / "skipped")
+        arts = read_table(tables_dir, "articles")
+        dups = arts[arts["duplicate_of"].notna()]
+        extra = pd.DataFrame(
+            {
+                "_doc_key": "",
+                "file": dups["file"],
+                "line": pd.array(dups["row"], dtype="Int64"),
+                "reason": "duplicate",
+                "detail": [
+                    f"{f}: article '{a}' repeats article '{d}'; kept and flagged (duplicate_of)"
+                    for f, a, d in zip(dups["file"], dups["article_id"], dups["duplicate_of"])
+                ],
+                "kept": True,
+            }
+        )
+        df = pd.concat([df, extra], ignore_index=True) if len(extra) else df
+        df["kept"] = df["kept"].astype(bool)
+    else:
+        df = _read_parts(tables_dir / name)
+    df = df.drop(columns=["_doc_key"])
+    keys = SORT_KEYS[name]
+    df = df.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
+    if name in ("sentences", "terms"):
+        df["in_quote"] = df["in_quote"].astype(bool)
+    for c in df.columns:
+        if isinstance(df[c].dtype, pd.Int64Dtype) and c not in ("quote_id", "line", "row"):
+            df[c] = df[c].astype("int64")
+    return df
+
+
+def term_totals(corpus: Corpus, *, by: str = "outlet", include_quotes: bool = True) -> pd.DataFrame:
+    """Term counts summed per outlet, reading one part at a time (memory stays bounded).
+
+    Returns:
+        DataFrame with columns ``[by, term, count]`` sorted by (by, term).
+    """
+    if corpus.tables_dir is None:
+        t = corpus.terms if include_quotes else corpus.terms[~corpus.terms["in_quote"]]
+        return t.groupby([by, "term"], sort=True)["count"].sum().reset_index()
+    total: Counter[tuple[str, str]] = Counter()
+    for f in sorted((corpus.tables_dir / "terms").glob("part-*.parquet")):
+        t = pq.read_table(f, columns=[by, "term", "in_quote", "count"]).to_pandas()
+        if not include_quotes:
+            t = t[~t["in_quote"]]
+        g = t.groupby([by, "term"], sort=False)["count"].sum()
+        total.update(dict(g.items()))
+    rows = sorted((k[0], k[1], v) for k, v in total.items())
+    return pd.DataFrame(rows, columns=[by, "term", "count"])
