@@ -1,0 +1,45 @@
+"""Shared fixtures. Every test session uses its own cache folder, so tests never read or write
+data/processed/ and never depend on an earlier run."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_SESSION_CACHE = Path(tempfile.mkdtemp(prefix="newslens-test-cache-"))
+os.environ["NEWSLENS_CACHE"] = str(_SESSION_CACHE)
+os.environ.setdefault("PYTHONHASHSEED", "0")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def sample_corpus():
+    """The embedded sample corpus, built once per session."""
+    import newslens
+
+    return newslens.load_corpus()
+
+
+@pytest.fixture
+def make_corpus(tmp_path):
+    """Write a corpus folder from a dict {relative path: str | bytes} and return its path."""
+
+    def _make(files: dict[str, str | bytes], *, name: str = "corpus") -> Path:
+        root = tmp_path / name
+        for rel, content in files.items():
+            p = root / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                p.write_bytes(content)
+            else:
+                p.write_text(content, encoding="utf-8")
+        root.mkdir(parents=True, exist_ok=True)
+        return root
+
+    return _make
