@@ -395,7 +395,7 @@ def _batches(items: list[tuple[Document, str]], size: int) -> list[list[tuple[Do
 
 
 def _run_local(batches, params, store, workers, progress):
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     results = []
     bar = tqdm(total=sum(len(b) for b in batches), unit="article", disable=not progress, desc="build")
@@ -538,7 +538,7 @@ def build(
     started = time.perf_counter()
     if todo:
         if workers is None:
-            workers = os.cpu_count() or 1 if len(todo) >= 4 * batch_size else 1
+            workers = (os.cpu_count() or 1) if len(todo) >= 4 * batch_size else 1
         batches = _batches(todo, batch_size)
         if engine == "dask":
             results = _run_dask(batches, bparams, str(store_dir), workers, progress, scheduler)
