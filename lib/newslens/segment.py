@@ -62,7 +62,9 @@ def _read_word_file(path: Path, *, parameter: str) -> list[tuple[int, str]]:
             f"(see {STOPWORDS_FILE} for the format)"
         ) from None
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{parameter}={str(path)!r} is not UTF-8 text ({exc}); re-save it as UTF-8") from None
+        raise ValueError(
+            f"{parameter}={str(path)!r} is not UTF-8 text ({exc}); re-save it as UTF-8"
+        ) from None
     rows = []
     for number, line in enumerate(raw.splitlines(), start=1):
         line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
@@ -189,8 +191,11 @@ def _starters() -> frozenset[str]:
 
 
 def _is_starter(word: str) -> bool:
-    return bool(word) and word[0].isupper() and (len(word) == 1 or not word.isupper()) and (
-        word.lower().replace("\u2019", "'") in _starters()
+    return (
+        bool(word)
+        and word[0].isupper()
+        and (len(word) == 1 or not word.isupper())
+        and (word.lower().replace("\u2019", "'") in _starters())
     )
 
 
@@ -360,7 +365,7 @@ class QuoteSpan:
             quote are joined by one space. Nested quotes keep their marks.
         paragraph_start, paragraph_end: first and last paragraph index (0-based, inclusive).
         mark: the opening mark: ``"``, ``“``, ``'`` or ``‘`` (``’`` when a text uses it as an
-            opening mark).
+            opening mark; ``""`` when the source left the opening mark out).
     """
 
     quote_id: int
@@ -378,6 +383,8 @@ _DOUBLE = frozenset('"\u201c\u201d')
 _OPEN_CONTEXT = frozenset("([{\u2014\u2013-/:\"\u201c\u2018'")
 # Punctuation that a closing mark follows ("home.'", "Ukraine,'").
 _CLOSE_AFTER = frozenset(".,!?;:\u2026")
+# Punctuation that ends quoted speech: a stray closing mark after it lost its opening mark.
+_CLOSE_AFTER_STRICT = frozenset(".,!?\u2026")
 # Characters that may follow a closing mark ("'.", "',", "')").
 _CLOSE_BEFORE = frozenset(".,;:!?)]}\u2014\u2013-\u2026\"\u201d'\u2019")
 # Apostrophes that sit at the start of a word: '90s, 'em, a stray-space "Putin 's".
@@ -436,8 +443,11 @@ def quotes(paragraphs: Sequence[str]) -> list[QuoteSpan]:
     only if no better closing mark follows in the paragraph; a quote left open at the end of a
     paragraph continues if the next paragraph opens with a mark of the same kind, and is
     otherwise closed at the paragraph end (recovery: an unbalanced mark never spans beyond its
-    paragraph). Only outermost quotes are returned (a quote nested in a quote is part of it);
-    stray closing marks are ignored.
+    paragraph). Only outermost quotes are returned (a quote nested in a quote is part of it).
+    A closing mark right after ``.,!?…`` that is the first mark of its paragraph is a quote
+    whose opening mark is missing (a common copy-editing slip): it runs from the paragraph
+    start, continuing the previous paragraph's quote if that one was left open (``mark`` is
+    then that quote's mark, otherwise ``""``). Other stray closing marks are ignored.
 
     Args:
         paragraphs: the article's paragraphs, in order (not the joined body string).
@@ -469,7 +479,8 @@ def quotes(paragraphs: Sequence[str]) -> list[QuoteSpan]:
         offsets.append(position)
         position += len(par) + 2
 
-    found: list[tuple[int, int, str, int, int, list[tuple[int, int]]]] = []
+    # [start, end, mark, paragraph_start, paragraph_end, text pieces]
+    found: list[list] = []
     # Open marks: (family, mark, absolute position). Family "d" double, "s" single.
     stack: list[tuple[str, str, int]] = []
     open_count = {"d": 0, "s": 0}
@@ -477,6 +488,7 @@ def quotes(paragraphs: Sequence[str]) -> list[QuoteSpan]:
     piece_start = 0
     outer_par = 0
     continuing = False
+    given_up = None  # index in `found` of a quote left open at the end of the previous paragraph
 
     for p, par in enumerate(pars):
         base = offsets[p]
@@ -484,6 +496,7 @@ def quotes(paragraphs: Sequence[str]) -> list[QuoteSpan]:
         strong_single_closes = [i for i, role in roles if role == _CLOSE and par[i] in "'\u2019"]
         skip_first = continuing
         continuing = False
+        seen_mark = False
         for i, role in roles:
             if skip_first:
                 # The continuation mark that reopens a multi-paragraph quote.
@@ -502,6 +515,7 @@ def quotes(paragraphs: Sequence[str]) -> list[QuoteSpan]:
                     continue
                 role = _CLOSE
             if role == _OPEN:
+                seen_mark = True
                 if not stack:
                     piece_start = base + i + 1
                     outer_par = p
@@ -510,7 +524,11 @@ def quotes(paragraphs: Sequence[str]) -> list[QuoteSpan]:
                 open_count[family] += 1
                 continue
             if not open_count[family]:
+                if not seen_mark and i > 0 and par[i - 1] in _CLOSE_AFTER_STRICT:
+                    _recover_missing_opening(found, given_up, par, base, i, p)
+                seen_mark = True
                 continue  # stray closing mark
+            seen_mark = True
             while stack:
                 fam, mark, opened_at = stack.pop()
                 open_count[fam] -= 1
@@ -518,7 +536,7 @@ def quotes(paragraphs: Sequence[str]) -> list[QuoteSpan]:
                     break
             if not stack:
                 pieces.append((piece_start, base + i))
-                found.append((opened_at, base + i + 1, mark, outer_par, p, pieces))
+                found.append([opened_at, base + i + 1, mark, outer_par, p, pieces])
         if stack:
             outer_family, outer_mark, opened_at = stack[0]
             par_end = base + len(par.rstrip())
@@ -530,17 +548,35 @@ def quotes(paragraphs: Sequence[str]) -> list[QuoteSpan]:
                 open_count = {"d": 0, "s": 0}
                 open_count[outer_family] = 1
                 continue
-            found.append((opened_at, par_end, outer_mark, outer_par, p, pieces))
+            found.append([opened_at, par_end, outer_mark, outer_par, p, pieces])
+            given_up = len(found) - 1
             stack.clear()
             open_count = {"d": 0, "s": 0}
+            continue
+        given_up = None
 
     body = "\n\n".join(pars)
     spans = []
-    for start, end, mark, par_start, par_end, quote_pieces in found:
+    for start, end, mark, par_start, par_end, quote_pieces in sorted(found, key=lambda f: f[0]):
         text = " ".join(piece for a, b in quote_pieces if (piece := body[a:b].strip()))
         if text:
             spans.append(QuoteSpan(len(spans), start, end, text, par_start, par_end, mark))
     return spans
+
+
+def _recover_missing_opening(
+    found: list[list], given_up: int | None, par: str, base: int, i: int, p: int
+) -> None:
+    """Record a quote whose opening mark is missing, closed by the mark at ``par[i]``."""
+    lead = len(par) - len(par.lstrip())
+    piece = (base + lead, base + i)
+    if given_up is not None and found[given_up][4] == p - 1:
+        # The previous paragraph's quote was given up at its end: this is its continuation.
+        entry = found[given_up]
+        entry[1], entry[4] = base + i + 1, p
+        entry[5].append(piece)
+    else:
+        found.append([base + lead, base + i + 1, "", p, p, [piece]])
 
 
 def _opens_continuation(paragraph: str, family: str) -> bool:
