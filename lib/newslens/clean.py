@@ -55,6 +55,7 @@ __all__ = [
     "article",
     "html",
     "load_furniture",
+    "token_f1",
 ]
 
 DEFAULT_FURNITURE = PACKAGE_DATA / "furniture.yml"
@@ -916,3 +917,37 @@ def html(
         removed=removed,
         paragraph_lines=lines,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation
+
+_EVAL_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def token_f1(predicted: str, gold: str) -> tuple[float, float, float]:
+    """Token-level precision, recall and F1 of a cleaned body against a gold body.
+
+    Bag-of-words overlap of lower-cased word tokens (multisets), the measure of the CleanEval
+    shared task (Baroni et al. 2008, "CleanEval: a competition for cleaning web pages", LREC)
+    and of SQuAD's answer F1 (Rajpurkar et al. 2016, EMNLP): with ``c`` the size of the
+    multiset intersection, ``P = c / |pred|``, ``R = c / |gold|``, ``F1 = 2PR / (P + R)``.
+    Two empty texts score 1.0; one empty text against a non-empty one scores 0.0.
+
+    >>> token_f1("He denied the claim.", "He denied the claim")
+    (1.0, 1.0, 1.0)
+    >>> token_f1("a b", "a b c d")
+    (1.0, 0.5, 0.6666666666666666)
+    """
+    from collections import Counter
+
+    p = Counter(t.lower() for t in _EVAL_TOKEN.findall(predicted))
+    g = Counter(t.lower() for t in _EVAL_TOKEN.findall(gold))
+    if not p and not g:
+        return 1.0, 1.0, 1.0
+    common = sum((p & g).values())
+    if common == 0:
+        return 0.0, 0.0, 0.0
+    precision = common / sum(p.values())
+    recall = common / sum(g.values())
+    return precision, recall, 2 * precision * recall / (precision + recall)
