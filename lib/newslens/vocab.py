@@ -719,6 +719,9 @@ def one_vs_rest(
         )
     out = pd.concat(frames, ignore_index=True)
     out.attrs["n"] = n_by_outlet
+    out.attrs["prior"] = (
+        f"{prior} (a0 = {float(aw.sum()):g})" if isinstance(prior, str) else f"a_w = {prior:g}"
+    )
     return out
 
 
