@@ -152,7 +152,7 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 # belong to the sentence, then whitespace, the end of the block, or (for a closing quote glued
 # to the next sentence, "Ukraine.'They were") an upper-case letter.
 _TERMINATOR = re.compile(
-    r"""(?P<term>[.?!\u2026]+)
+    r"""(?P<term>\.(?:[^\S\n]\.){2,}|[.?!\u2026]+)  # ". . ." is a spaced ellipsis
         (?P<close>["'\u201d\u2019)\]\u00bb]*)
         (?:\s+|\Z|(?<=["'\u201d\u2019])(?=[A-Z]))""",
     re.X,
@@ -191,10 +191,12 @@ def _starters() -> frozenset[str]:
 
 
 def _is_starter(word: str) -> bool:
+    # Single letters other than "I" are initials ("T. S. Eliot"), even when the stop list
+    # holds them ("s", "t", "a").
     return (
         bool(word)
         and word[0].isupper()
-        and (len(word) == 1 or not word.isupper())
+        and (word == "I" or (len(word) > 1 and not word.isupper()))
         and (word.lower().replace("\u2019", "'") in _starters())
     )
 
@@ -254,8 +256,11 @@ def _ends_sentence(text: str, m: re.Match[str], *, block_end: int, abbrevs: dict
         return False
     if kind == "numeric" and next_word[:1].isdigit():
         return False
-    if kind == "title" or _DOTTED.match(word) or (len(word) == 1 and word.isalpha()):
+    if kind == "title" or (len(word) == 1 and word.isalpha()):
         return _is_starter(next_word)
+    if _DOTTED.match(word):
+        # Upper-case acronyms often precede names ("U.S. Army"); a.m. and p.m. do not.
+        return not word.isupper() or _is_starter(next_word)
     return True
 
 
