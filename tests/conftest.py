@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+# Headless-Chromium fixtures (chromium_path, browser_page) shared by every browser test.
+pytest_plugins = ["browser_support"]
+
 _SESSION_CACHE = Path(tempfile.mkdtemp(prefix="newslens-test-cache-"))
 os.environ["NEWSLENS_CACHE"] = str(_SESSION_CACHE)
 os.environ.setdefault("PYTHONHASHSEED", "0")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data"
@@ -43,3 +45,16 @@ def make_corpus(tmp_path):
         return root
 
     return _make
+
+
+@pytest.fixture(scope="session")
+def report_run(tmp_path_factory):
+    """Every notebook executed once on the sample corpus, exactly as `newslens report` runs them.
+
+    Returns the :class:`newslens.report.ReportResult`: ``.out_dir``, ``.executed`` (notebook stem
+    -> executed .ipynb), ``.status``, ``.notebooks`` (per-notebook results with parameters).
+    """
+    from newslens import report
+
+    out = tmp_path_factory.mktemp("reports")
+    return report.run(out_dir=out, progress=False)

@@ -157,7 +157,7 @@ def plot_removed(corpus: Corpus) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * max(len(wide), 1)))
     if wide.shape[1]:
         wide.plot.barh(stacked=True, ax=ax, width=0.7, colormap="tab20")
-        ax.legend(fontsize=7, ncol=2, loc="lower right")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.set_xlabel("lines removed by the cleaner")
     ax.set_ylabel("")
     ax.invert_yaxis()
