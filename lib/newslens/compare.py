@@ -83,7 +83,7 @@ DEFAULT_LEXICON = PACKAGE_DATA / "entities.yml"
 # lexicon
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: loaded once per file, then cached
 class Lexicon:
     """Word lists used by the entity finder and the figure extractor (``entities.yml``)."""
 
@@ -835,3 +835,597 @@ def _sentence_coverage(
     ]
     S = S.sort_values(["article_id", "sentence"], kind="stable").reset_index(drop=True)
     return S.drop(columns=["start", "end"]), links
+
+
+# --------------------------------------------------------------------------------------------
+# per-outlet shares and unique material
+
+# Resampling matrices are drawn in chunks of at most this many cells (~32 MB), so an outlet
+# with 100,000 articles never materialises a 2,000 x 100,000 matrix at once.
+_CHUNK_CELLS = 4_000_000
+
+
+def _ratio_interval(
+    num: np.ndarray, den: np.ndarray, *, n_boot: int, ci: float, seed: int
+) -> tuple[float, float, float, str]:
+    """Pooled ratio sum(num) / sum(den) with a percentile cluster-bootstrap interval.
+
+    Articles are the resampled clusters (Field & Welsh 2007); the interval is the percentile
+    interval of Efron & Tibshirani (1993, eq. 13.5) of the pooled ratio over resamples.
+    """
+    n = int(num.size)
+    total = float(den.sum())
+    est = float(num.sum()) / total if total > 0 else math.nan
+    if n < 2 or total <= 0:
+        return est, math.nan, math.nan, stats.METHOD_NONE
+    rng = np.random.default_rng(seed)
+    step = max(1, _CHUNK_CELLS // n)
+    boots = []
+    for k in range(0, n_boot, step):
+        w = rng.multinomial(n, np.full(n, 1.0 / n), size=min(step, n_boot - k)).astype(float)
+        d = w @ den
+        with np.errstate(invalid="ignore", divide="ignore"):
+            boots.append(np.where(d > 0, (w @ num) / d, np.nan))
+    b = np.concatenate(boots)
+    alpha = (1.0 - ci) / 2.0
+    low, high = np.nanquantile(b, [alpha, 1.0 - alpha])
+    return est, float(low), float(high), stats.METHOD_CLUSTER
+
+
+def _check_alignment(alignment: Any) -> Alignment:
+    if not isinstance(alignment, Alignment):
+        raise TypeError(f"expected the result of compare.align(corpus), got {type(alignment).__name__}")
+    return alignment
+
+
+def outlet_shares(
+    alignment: Alignment,
+    *,
+    n_boot: int = 2000,
+    ci: float = 0.95,
+    seed: int = 0,
+    min_articles: int = stats.MIN_ARTICLES,
+) -> pd.DataFrame:
+    """Share of each outlet's body that another outlet carries too.
+
+    Method: the pooled share (shared words / all words of the outlet's sentences, and the same
+    for sentences) is a ratio estimator over the outlet's articles; its interval is a
+    percentile cluster bootstrap that resamples whole articles (Efron & Tibshirani 1993,
+    ch. 13; Field & Welsh 2007), because sentences of one article are not independent.
+
+    Args:
+        alignment: result of :func:`align`.
+        n_boot, ci, seed: bootstrap resamples, coverage and seed.
+        min_articles: outlets with fewer articles are flagged ``too_small``: with so few
+            articles the share describes those articles, not the outlet.
+
+    Returns:
+        One row per outlet, ordered by ``outlet``: ``outlet``, ``n_articles``, ``n_sentences``,
+        ``shared_sentences``, ``sentence_share`` (+ ``sentence_low``, ``sentence_high``),
+        ``n_words``, ``shared_words``, ``word_share`` (+ ``word_low``, ``word_high``),
+        ``unique_words`` (words in sentences no other outlet carries), ``method``,
+        ``too_small``.
+
+    >>> from types import SimpleNamespace
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["A", "B"]})
+    >>> sents = pd.DataFrame({"article_id": ["a", "a", "b"], "outlet": ["A", "A", "B"],
+    ...     "sentence": [0, 1, 0], "text": ["Putin is a liar and a deceiver.",
+    ...     "Only A says this today here.", "Putin is a liar and a deceiver!"],
+    ...     "start": [0, 32, 0], "end": [31, 60, 31]})
+    >>> t = outlet_shares(align(SimpleNamespace(articles=arts, sentences=sents)))
+    >>> t[["outlet", "shared_words", "n_words", "word_share"]]
+      outlet  shared_words  n_words  word_share
+    0      A             7       13    0.538462
+    1      B             7        7    1.000000
+    """
+    al = _check_alignment(alignment)
+    S = al.sentences.assign(shared_words=lambda d: d["n_words"].where(d["shared"], 0),
+                            shared_int=lambda d: d["shared"].astype(int))
+    per_article = S.groupby(["outlet", "article_id"], sort=True).agg(
+        n_sentences=("sentence", "size"), shared_sentences=("shared_int", "sum"),
+        n_words=("n_words", "sum"), shared_words=("shared_words", "sum")).reset_index()
+    # Articles without any sentence still count as articles of their outlet.
+    known = al.articles[["outlet", "article_id"]]
+    per_article = known.merge(per_article, on=["outlet", "article_id"], how="left").fillna(0)
+    rows = []
+    for outlet, g in per_article.groupby("outlet", sort=True):
+        ss, sl, sh, method = _ratio_interval(g["shared_sentences"].to_numpy(float), g["n_sentences"].to_numpy(float),
+                                             n_boot=n_boot, ci=ci, seed=seed)
+        ws, wl, wh, _ = _ratio_interval(g["shared_words"].to_numpy(float), g["n_words"].to_numpy(float),
+                                        n_boot=n_boot, ci=ci, seed=seed)
+        n_words = int(g["n_words"].sum())
+        shared_words = int(g["shared_words"].sum())
+        rows.append((outlet, len(g), int(g["n_sentences"].sum()), int(g["shared_sentences"].sum()), ss, sl, sh,
+                     n_words, shared_words, ws, wl, wh, n_words - shared_words, method,
+                     stats.too_small(len(g), minimum=min_articles)))
+    cols = ["outlet", "n_articles", "n_sentences", "shared_sentences", "sentence_share", "sentence_low",
+            "sentence_high", "n_words", "shared_words", "word_share", "word_low", "word_high", "unique_words",
+            "method", "too_small"]
+    return pd.DataFrame(rows, columns=cols).reset_index(drop=True)
+
+
+def outlet_matrix(
+    alignment: Alignment,
+    *,
+    n_boot: int = 2000,
+    ci: float = 0.95,
+    seed: int = 0,
+    min_articles: int = stats.MIN_ARTICLES,
+) -> pd.DataFrame:
+    """Outlet x outlet matrix (long form) of shared material.
+
+    Row outlet ``outlet``, column outlet ``other``: the share of ``outlet``'s words that lie in
+    sentences ``other`` also carries. Asymmetric: a short article wholly copied into a long one
+    is 100 % shared from the short side and a small share from the long side. Interval: cluster
+    bootstrap over ``outlet``'s articles, as in :func:`outlet_shares`.
+
+    Returns:
+        One row per ordered pair of outlets (the diagonal only with ``same_outlet=True``
+        alignments), ordered by (``outlet``, ``other``): ``outlet``, ``other``,
+        ``n_articles`` (of ``outlet``), ``n_articles_other``, ``shared_sentences``,
+        ``shared_words``, ``n_words``, ``share``, ``low``, ``high``, ``method``, ``too_small``
+        (either outlet has fewer than ``min_articles`` articles).
+        ``table.pivot(index="outlet", columns="other", values="share")`` gives the matrix.
+
+    >>> from types import SimpleNamespace
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["A", "B"]})
+    >>> sents = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["A", "B"], "sentence": [0, 0],
+    ...     "text": ["Putin is a liar.", "Putin is a liar!"], "start": [0, 0], "end": [16, 16]})
+    >>> outlet_matrix(align(SimpleNamespace(articles=arts, sentences=sents)))[["outlet", "other", "share"]]
+      outlet other  share
+    0      A     B    1.0
+    1      B     A    1.0
+    """
+    al = _check_alignment(alignment)
+    S = al.sentences
+    arts = al.articles
+    n_art = arts.groupby("outlet").size()
+    outlets = sorted(n_art.index)
+    words = S.groupby("article_id")["n_words"].sum()
+    links = al.links.merge(S[["article_id", "sentence", "n_words"]], on=["article_id", "sentence"], how="left")
+    link_words = links.groupby(["other_outlet", "article_id"])["n_words"].sum()
+    link_sents = links.groupby(["other_outlet", "article_id"]).size()
+    diag = bool(al.params.get("same_outlet"))
+    rows = []
+    for a in outlets:
+        ids = sorted(arts.loc[arts["outlet"] == a, "article_id"])
+        den = words.reindex(ids, fill_value=0).to_numpy(float)
+        for b in outlets:
+            if a == b and not diag:
+                continue
+            num_s = link_words.get(b, pd.Series(dtype=float)).reindex(ids, fill_value=0).to_numpy(float)
+            n_s = int(link_sents.get(b, pd.Series(dtype=float)).reindex(ids, fill_value=0).sum())
+            est, low, high, method = _ratio_interval(num_s, den, n_boot=n_boot, ci=ci, seed=seed)
+            rows.append((a, b, int(n_art[a]), int(n_art[b]), n_s, int(num_s.sum()), int(den.sum()), est, low, high,
+                         method, stats.too_small(min(int(n_art[a]), int(n_art[b])), minimum=min_articles)))
+    cols = ["outlet", "other", "n_articles", "n_articles_other", "shared_sentences", "shared_words", "n_words",
+            "share", "low", "high", "method", "too_small"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def unique_material(alignment: Alignment, *, min_words: int = 5) -> pd.DataFrame:
+    """Sentences that only one outlet has (no other outlet carries them or a close paraphrase).
+
+    Args:
+        alignment: result of :func:`align`.
+        min_words: shorter sentences (datelines, fragments) are left out.
+
+    Returns:
+        ``outlet``, ``article_id``, ``sentence``, ``text``, ``n_words``, ordered by
+        (``outlet``, ``article_id``, ``sentence``). Repeats of one sentence inside an article
+        (captions printed twice) are listed once.
+
+    >>> from types import SimpleNamespace
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["A", "B"]})
+    >>> sents = pd.DataFrame({"article_id": ["a", "a", "b"], "outlet": ["A", "A", "B"],
+    ...     "sentence": [0, 1, 0], "text": ["Putin is a liar and a deceiver.",
+    ...     "Only outlet A reports this detail.", "Putin is a liar and a deceiver!"],
+    ...     "start": [0, 32, 0], "end": [31, 66, 31]})
+    >>> unique_material(align(SimpleNamespace(articles=arts, sentences=sents)))["text"].tolist()
+    ['Only outlet A reports this detail.']
+    """
+    al = _check_alignment(alignment)
+    if min_words < 0:
+        raise ValueError(f"min_words must be >= 0, got {min_words}")
+    S = al.sentences
+    out = S[~S["shared"] & (S["n_words"] >= min_words)].copy()
+    out["_norm"] = [normalise(t) for t in out["text"]]
+    out = out.drop_duplicates(["article_id", "_norm"], keep="first")
+    out = out[["outlet", "article_id", "sentence", "text", "n_words"]]
+    return out.sort_values(["outlet", "article_id", "sentence"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# numeric claims
+
+_UNITS_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+               "eighty": 80, "ninety": 90}
+_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "m": 1e6, "bn": 1e9,
+           "k": 1e3, "dozen": 12}
+# Vague amounts: (low, high) of what the phrase can mean; the claim's value is its low end.
+_VAGUE = {
+    "hundreds of thousands": (1e5, 999_999), "tens of thousands": (1e4, 99_999),
+    "several thousand": (3e3, 9_999), "a few thousand": (2e3, 9_999), "thousands": (1e3, 9_999),
+    "several hundred": (300, 999), "a few hundred": (200, 999), "hundreds": (100, 999),
+    "millions": (1e6, 9_999_999), "dozens": (24, 99), "scores": (40, 99),
+}
+# Qualifier phrase -> its meaning; the meanings are turned into intervals in _interval.
+_QUALIFIERS = {
+    "more than": "more than", "over": "more than", "above": "more than", "in excess of": "more than",
+    "upwards of": "more than", "just over": "more than", "well over": "more than",
+    "at least": "at least", "no fewer than": "at least", "no less than": "at least",
+    "almost": "almost", "nearly": "almost", "just under": "almost", "close to": "almost",
+    "up to": "up to", "at most": "up to", "no more than": "up to", "as many as": "up to",
+    "fewer than": "fewer than", "less than": "fewer than", "under": "fewer than", "below": "fewer than",
+    "around": "around", "about": "around", "roughly": "around", "approximately": "around",
+    "some": "around", "an estimated": "around", "estimated": "around", "circa": "around",
+    "an approximate": "around", "up to around": "up to",
+}
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_NUMWORD = (r"(?:(?:" + "|".join(_TENS_WORDS) + r")(?:[-\s](?:" + "|".join(list(_UNITS_WORDS)[:9])
+            + r"))?|" + "|".join(sorted(_UNITS_WORDS, key=len, reverse=True)) + r")")
+# Digits: thousands separated by commas, or plain digits; never glued to letters, times
+# ("16:00"), ordinals ("34th"), codes ("E40") or the tail of a malformed "10,00-20,000".
+_DIGITS = r"(?<![\w.,:/])(?<!\d-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w:]|,\d|\.\d|-[a-z]|[’']s\b)"
+_NUM = (rf"(?:[£$€]\s?)?(?:{_DIGITS}(?:\s?(?:million|billion|thousand|bn|m|k)\b)?"
+        rf"|\b{_NUMWORD}\b(?:\s+(?:hundred|thousand|million|billion|dozen)\b)*"
+        r"|\ban?\s+(?:hundred|thousand|million|billion|dozen)\b)")
+_QUAL = "|".join(re.escape(q).replace(r"\ ", r"\s+") for q in sorted(_QUALIFIERS, key=len, reverse=True))
+_VAGUE_RE = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(_VAGUE, key=len, reverse=True))
+_CLAIM = re.compile(
+    rf"(?:\b(?P<qual>{_QUAL})\s+)?"
+    rf"(?:\bbetween\s+(?P<lo>{_NUM})\s+and\s+(?P<hi>{_NUM})"
+    rf"|(?P<lo2>{_NUM})\s*(?:-|–|—|\bto\b)\s*(?P<hi2>{_NUM})"
+    rf"|\b(?P<vague>{_VAGUE_RE})\b"
+    rf"|(?P<num>{_NUM}))",
+    re.IGNORECASE,
+)
+_HYPHEN_AFTER = re.compile(r"\s?-\s?[a-z]", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
+_LABEL_BEFORE = re.compile(
+    r"(?:\b(?:day|days|article|number|no|page|chapter|section|room|flight|route|line|channel|"
+    r"level|phase|stage|grade|category|unit|week|year|aged|age|ages)\s*|\b[A-Z][\w’']*[a-z]\s)$"
+)
+_AGE_BEFORE = re.compile(r"\b[A-Z][\w’'-]*(?:-\s[a-z]+)?\s*,\s*$")
+_PART_BEFORE = re.compile(r"\b(?:including|among\s+them|of\s+whom|of\s+which|among)\s+$", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.;:!?()\[\]\"“”,–—]")
+_PERCENT_AFTER = re.compile(r"^\s?(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
+
+
+def _parse_number(text: str) -> float | None:
+    """Value of one number expression (digits or words, with scale words)."""
+    t = text.strip().lower().replace("£", "").replace("$", "").replace("€", "").strip()
+    t = re.sub(r"\s+", " ", t)
+    m = re.match(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s?(million|billion|thousand|bn|m|k)?$", t)
+    if m:
+        value = float(m.group(1).replace(",", "") + ("." + m.group(2) if m.group(2) else ""))
+        return value * (_SCALES[m.group(3)] if m.group(3) else 1.0)
+    words = t.replace("-", " ").split()
+    if not words:
+        return None
+    value, current = 0.0, 0.0
+    for w in words:
+        if w in ("a", "an"):
+            current = 1.0
+        elif w in _UNITS_WORDS:
+            current += _UNITS_WORDS[w]
+        elif w in _TENS_WORDS:
+            current += _TENS_WORDS[w]
+        elif w in ("hundred", "dozen"):
+            current = (current or 1.0) * _SCALES[w]
+        elif w in ("thousand", "million", "billion"):
+            value += (current or 1.0) * _SCALES[w]
+            current = 0.0
+        else:
+            return None
+    return value + current
+
+
+def _interval(qualifier: str | None, value: float, *, approx: float) -> tuple[float, float]:
+    """Interval of true values a qualified number is consistent with (see :func:`figures`)."""
+    if qualifier in ("more than", "at least"):
+        return value, math.inf
+    if qualifier == "almost":
+        return value * (1.0 - approx), value
+    if qualifier in ("up to", "fewer than"):
+        return 0.0, value
+    if qualifier == "around":
+        return value * (1.0 - approx), value * (1.0 + approx)
+    return value, value
+
+
+def _unit(after: str, lex: Lexicon) -> tuple[str | None, str | None, str]:
+    """(unit phrase, canonical subject, kind) from the words right after a number."""
+    if _PERCENT_AFTER.match(after):
+        return "%", None, "measure"
+    clause = _CLAUSE_END.split(after, maxsplit=1)[0]
+    toks = _WORD.findall(clause)[:7]
+    i = 0
+    if toks and toks[0].lower() == "of":  # "tens of thousands of Russians", "hundreds of civilians"
+        i = 2 if len(toks) > 1 and toks[1].lower() == "the" else 1
+    run: list[str] = []
+    for k in range(i, min(i + 4, len(toks))):
+        tok = toks[k]
+        low = tok.lower()
+        if low in lex.measure_units and not run:
+            return tok, None, "measure"
+        if low in lex.function_words:
+            break
+        run.append(tok)
+        if low in lex.subjects:
+            subject = lex.subjects[low]
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if nxt is not None and nxt.lower() not in lex.function_words and (
+                nxt.lower() in lex.subjects or (nxt.lower().endswith("s") and len(nxt) > 3)
+            ):
+                run.append(nxt)
+                subject = lex.subjects.get(nxt.lower(), subject)
+            return " ".join(run), subject, "count"
+    for k, tok in enumerate(run):  # no lexicon noun: the first plural-looking word is the unit
+        if tok.lower().endswith("s") and len(tok) > 3 and not tok.lower().endswith("ss"):
+            head = tok.lower()
+            subject = head[:-3] + "y" if head.endswith("ies") else head[:-1]
+            return " ".join(run[: k + 1]), subject, "count"
+    return None, None, "count"
+
+
+@cache
+def _place_pattern(lex: Lexicon) -> re.Pattern[str]:
+    names = sorted(lex.places, key=len, reverse=True)
+    alternatives = "|".join(re.escape(n) for n in names) or "(?!)"
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+def _nearest_event(text: str, start: int, end: int, lex: Lexicon) -> str | None:
+    best: tuple[int, int, str] | None = None
+    canonical = dict(lex.events)
+    for m in _event_pattern(lex).finditer(text):
+        phrase = re.sub(r"\s+", " ", m.group(0).lower())
+        after = m.start() >= end
+        dist = m.start() - end if after else max(0, start - m.end())
+        key = (dist, 0 if after else 1, canonical.get(phrase, phrase))
+        if best is None or key < best:
+            best = key
+    return None if best is None else best[2]
+
+
+def figures_in(
+    text: str, *, approx: float = 0.1, lexicon: str | Path | Lexicon | None = None
+) -> pd.DataFrame:
+    """Numeric claims in one sentence (see :func:`figures` for the method and columns).
+
+    >>> figures_in("Ukraine claims Moscow has lost more than 12,000 troops.")[
+    ...     ["text", "qualifier", "value", "low", "high", "unit", "subject", "event"]].to_dict("records")
+    [{'text': 'more than 12,000', 'qualifier': 'more than', 'value': 12000.0, 'low': 12000.0, 'high': inf, 'unit': 'troops', 'subject': 'soldier', 'event': 'killed'}]
+    >>> figures_in("between 1,000 and 1,200 people were inside the theatre")[["low", "high", "event"]].values.tolist()
+    [[1000.0, 1200.0, 'trapped']]
+    """
+    if not 0.0 <= approx < 1.0:
+        raise ValueError(f"approx must be in [0, 1), e.g. 0.1 for 'around' = +-10 %; got {approx}")
+    lex = load_lexicon(lexicon)
+    rows = []
+    places = "; ".join(sorted({lex.places[m.group(0)] for m in _place_pattern(lex).finditer(text)}))
+    for m in _CLAIM.finditer(text):
+        s, e = m.span()
+        before, after = text[:s], text[e:]
+        qual = _QUALIFIERS.get(re.sub(r"\s+", " ", m.group("qual").lower())) if m.group("qual") else None
+        if m.group("vague"):
+            low, high = _VAGUE[re.sub(r"\s+", " ", m.group("vague").lower())]
+            value = float(low)
+            qual = qual or "vague"
+        elif m.group("lo") or m.group("lo2"):
+            lo = _parse_number(m.group("lo") or m.group("lo2"))
+            hi = _parse_number(m.group("hi") or m.group("hi2"))
+            if lo is None or hi is None or hi <= lo:  # "60-00-01" sort codes, scores "3-1" ...
+                continue
+            value, low, high, qual = lo, lo, hi, "between"
+        else:
+            raw = m.group("num")
+            value = _parse_number(raw)
+            if value is None:
+                continue
+            bare = raw.strip().lower()
+            if bare in ("one", "a dozen", "an", "a"):  # "one of them", "one app": not a count
+                continue
+            is_digits = bare[:1].isdigit()
+            if is_digits and "," not in bare and re.fullmatch(r"\d{5,}", bare):
+                continue  # phone numbers, account numbers: counts this large are printed with commas
+            if is_digits and re.fullmatch(r"\d{4}", bare) and 1800 <= value <= 2099:
+                unit_probe = _unit(after, lex)
+                if unit_probe[1] is None:
+                    continue  # a year
+            low, high = _interval(qual, value, approx=approx)
+        if _HYPHEN_AFTER.match(after) or _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after):
+            continue  # "nine-year-old", "March 7", "24 February"
+        if _LABEL_BEFORE.search(before) and not m.group("qual"):
+            continue  # "day 13", "Article 5"
+        if _AGE_BEFORE.search(before) and re.match(r"^\s*,", after):
+            continue  # "Gerimov, 45, ..."
+        unit, subject, kind = _unit(after, lex)
+        currency = re.match(r"^[£$€]", m.group(0).lstrip()) if not m.group("qual") else re.search(r"[£$€]", m.group(0))
+        if currency:
+            unit, subject, kind = {"£": "GBP", "$": "USD", "€": "EUR"}[currency.group(0)], "money", "money"
+        if _PART_BEFORE.search(before):
+            kind = "part"  # "including two children": a part of another count
+        # Event words after the number are measured from the end of its unit, so that in
+        # "destroyed a theatre where 1,200 terrified civilians were sheltering" the claim is
+        # about sheltering, not destroying.
+        anchor = e + after.find(unit) + len(unit) if unit and unit in after else e
+        rows.append({
+            "start": s, "end": e, "text": m.group(0), "qualifier": qual, "value": float(value),
+            "low": float(low), "high": float(high), "unit": unit, "subject": subject,
+            "event": _nearest_event(text, s, anchor, lex), "kind": kind, "places": places,
+        })
+    cols = ["start", "end", "text", "qualifier", "value", "low", "high", "unit", "subject", "event",
+            "kind", "places"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def figures(
+    corpus: Any,
+    *,
+    approx: float = 0.1,
+    lexicon: str | Path | Lexicon | None = None,
+) -> pd.DataFrame:
+    """Numeric claims in every sentence: number, qualifier, unit, subject, event, sentence.
+
+    Method: rule-based extraction in the tradition of quantity taggers for fact-checking
+    (e.g. Vlachos & Riedel 2015, "Identification and verification of simple claims about
+    statistical properties"; Roy, Vieira & Roth 2015, "Reasoning about quantities in natural
+    language"): a regular expression finds numbers in digits (``2,000``, ``1.5 million``),
+    words (``three``, ``a thousand``) and vague amounts (``hundreds``, ``tens of thousands``),
+    with a preceding qualifier and ranges (``between 1,000 and 1,200``, ``10-20``). Dates,
+    years, ages (``Gerimov, 45,``), ordinals, times, codes, ``nine-year-old`` and numbers of
+    five or more digits without separators (phone and account numbers) are skipped. The unit
+    is the noun phrase after the number (up to four words, stopping at a function word; "of"
+    after vague amounts is skipped) and its subject the canonical noun from the lexicon
+    (``figures.subjects``: troops -> soldier); the event is the lexicon event word
+    (``figures.events``) nearest the number in the sentence (died -> killed).
+
+    Each claim becomes an interval of true values it is consistent with, so that claims can
+    be compared (:func:`line_up`): plain ``v`` -> [v, v]; ``more than``/``over``/``at least``
+    -> [v, inf); ``almost``/``nearly`` -> [v(1-approx), v]; ``up to``/``fewer than`` -> [0, v];
+    ``around``/``about``/``an estimated`` -> [v(1-approx), v(1+approx)]; ranges -> [lo, hi];
+    vague amounts -> their span (``hundreds`` = [100, 999], ``tens of thousands`` =
+    [10,000, 99,999]); ``value`` is the stated number (the low end for ranges and vague amounts).
+
+    Args:
+        corpus: a Corpus (``sentences``; ``articles`` for dates).
+        approx: relative width of ``around`` and ``almost``.
+        lexicon: lexicon file or :class:`Lexicon`.
+
+    Returns:
+        One row per claim, ordered by (``article_id``, ``sentence``, ``start``): ``article_id``,
+        ``outlet``, ``published``, ``sentence``, ``start``, ``end`` (body offsets of the number
+        expression), ``text``, ``qualifier`` (``more than``, ``at least``, ``almost``,
+        ``up to``, ``fewer than``, ``around``, ``between``, ``vague`` or None), ``value``,
+        ``low``, ``high``, ``unit``, ``subject``, ``event``, ``kind`` (``count``, ``part``:
+        "including two children", ``measure``: time/distance/percent, ``money``), ``places``
+        (gazetteer places in the sentence, ``; ``-joined), ``evidence`` (the sentence).
+
+    >>> from types import SimpleNamespace
+    >>> s = pd.DataFrame({"article_id": ["a"], "outlet": ["A"], "sentence": [0], "start": [10],
+    ...     "end": [56], "text": ["Ukraine says 2,000 civilians have been killed."]})
+    >>> figures(SimpleNamespace(articles=None, sentences=s))[["start", "value", "subject", "event"]]
+       start   value   subject   event
+    0     23  2000.0  civilian  killed
+    """
+    lex = load_lexicon(lexicon)
+    articles, sentences, _ = _tables(corpus)
+    published = dict(zip(articles["article_id"].astype(str),
+                         articles["published"] if "published" in articles else [None] * len(articles), strict=True))
+    parts = []
+    for a, o, k, st, text in zip(sentences["article_id"].astype(str), sentences["outlet"].astype(str),
+                                 sentences["sentence"], sentences["start"], sentences["text"].astype(str),
+                                 strict=True):
+        if not any(ch.isdigit() for ch in text) and not _CLAIM.search(text):
+            continue
+        f = figures_in(text, approx=approx, lexicon=lex)
+        if f.empty:
+            continue
+        f["start"] += int(st)
+        f["end"] += int(st)
+        f.insert(0, "sentence", int(k))
+        f.insert(0, "published", published.get(a))
+        f.insert(0, "outlet", o)
+        f.insert(0, "article_id", a)
+        f["evidence"] = text
+        parts.append(f)
+    cols = ["article_id", "outlet", "published", "sentence", "start", "end", "text", "qualifier", "value",
+            "low", "high", "unit", "subject", "event", "kind", "places", "evidence"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)[cols]
+    return out.sort_values(["article_id", "sentence", "start"], kind="stable").reset_index(drop=True)
+
+
+def line_up(
+    claims: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("subject", "event"),
+    kinds: Sequence[str] = ("count",),
+    min_outlets: int = 2,
+) -> pd.DataFrame:
+    """Line up claims about the same quantity across outlets and flag disagreements.
+
+    Method: claims (from :func:`figures`) with the same values in the ``by`` columns
+    (default: canonical subject and event, e.g. civilian / killed) are taken to be about the
+    same quantity. Two claims disagree when their intervals (see :func:`figures`) do not
+    overlap: "more than 12,000" and "15,000" agree, "38 children killed" and "103 children
+    killed" do not. This flags what to check; it does not decide who is right: outlets report
+    on different days and places, so ``published`` and the evidence sentence are kept, and
+    ``by=("subject", "event", "places")`` separates claims by the places named in the sentence.
+    Claims with a missing ``by`` value (no subject found, e.g. "15,000 have already died")
+    cannot be lined up and are left out.
+
+    Args:
+        claims: the table from :func:`figures`.
+        by: columns that define "the same quantity".
+        kinds: claim kinds to compare (``count`` by default; ``part`` counts such as
+            "including two children" are parts of another number).
+        min_outlets: quantities reported by fewer outlets are left out.
+
+    Returns:
+        One row per claim about a quantity that at least ``min_outlets`` outlets report,
+        ordered by (``quantity``, ``published``, ``article_id``, ``start``): ``quantity``
+        (the ``by`` values joined by " / "), the ``by`` columns, ``n_outlets``, ``n_claims``,
+        ``disagreement`` (some claims of the quantity from different outlets do not overlap),
+        ``outlet``, ``article_id``, ``published``, ``sentence``, ``start``, ``text``,
+        ``qualifier``, ``value``, ``low``, ``high``, ``unit``, ``conflicts_with`` (sorted
+        other outlets whose claims do not overlap this one, ``; ``-joined), ``evidence``.
+
+    >>> c = pd.DataFrame({"article_id": ["m", "s"], "outlet": ["Mirror", "Sun"],
+    ...     "published": ["2022-03-08", "2022-03-17"], "sentence": [3, 9], "start": [0, 0],
+    ...     "text": ["38", "103"], "qualifier": [None, None], "value": [38.0, 103.0],
+    ...     "low": [38.0, 103.0], "high": [38.0, 103.0], "unit": ["children", "children"],
+    ...     "subject": ["child", "child"], "event": ["killed", "killed"], "kind": ["count", "count"],
+    ...     "places": ["", ""], "evidence": ["38 children had been killed", "103 children have been killed"]})
+    >>> line_up(c)[["outlet", "value", "disagreement", "conflicts_with"]]
+       outlet  value  disagreement conflicts_with
+    0  Mirror   38.0          True            Sun
+    1     Sun  103.0          True         Mirror
+    """
+    by = list(by)
+    _require(claims, [*by, "outlet", "article_id", "low", "high", "kind", "start"], name="claims")
+    if min_outlets < 1:
+        raise ValueError(f"min_outlets must be at least 1, got {min_outlets}")
+    c = claims[claims["kind"].isin(list(kinds))].copy()
+    for col in by:
+        c = c[c[col].notna() & (c[col].astype(str) != "")]
+    keep_cols = ["outlet", "article_id", "published", "sentence", "start", "text", "qualifier", "value",
+                 "low", "high", "unit", "evidence"]
+    cols = ["quantity", *by, "n_outlets", "n_claims", "disagreement", *keep_cols[:11], "conflicts_with", "evidence"]
+    cols = list(dict.fromkeys(cols))
+    if c.empty:
+        return pd.DataFrame(columns=cols)
+    for col in keep_cols:
+        if col not in c:
+            c[col] = None
+    c["quantity"] = c[by].astype(str).agg(" / ".join, axis=1)
+    rows = []
+    for _, g in c.groupby("quantity", sort=True):
+        outlets = g["outlet"].to_numpy(dtype=object)
+        if len(set(outlets)) < min_outlets:
+            continue
+        lo = g["low"].to_numpy(float)
+        hi = g["high"].to_numpy(float)
+        overlap = (lo[:, None] <= hi[None, :]) & (lo[None, :] <= hi[:, None])
+        other = outlets[:, None] != outlets[None, :]
+        conflicts = [";".join(sorted(set(outlets[(~overlap[i]) & other[i]]))) for i in range(len(g))]
+        g = g.assign(conflicts_with=[x.replace(";", "; ") for x in conflicts],
+                     n_outlets=len(set(outlets)), n_claims=len(g),
+                     disagreement=bool(((~overlap) & other).any()))
+        rows.append(g)
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(rows, ignore_index=True)
+    out["_pub"] = out["published"].fillna("~").astype(str)
+    out = out.sort_values(["quantity", "_pub", "article_id", "start"], kind="stable")
+    return out[cols].reset_index(drop=True)
