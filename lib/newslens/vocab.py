@@ -161,22 +161,6 @@ def _check_ngram_range(ngram_range: tuple[int, int]) -> tuple[int, int]:
     return lo, hi
 
 
-@cache
-def _stopwords_from_file(path: str) -> frozenset[str]:
-    p = Path(path)
-    if not p.is_file():
-        raise FileNotFoundError(
-            f"stopwords file {p} not found; pass a UTF-8 text file with one word per line "
-            f"('#' starts a comment), an iterable of words, or None for the built-in list"
-        )
-    words: set[str] = set()
-    for line in p.read_text(encoding="utf-8").splitlines():
-        word = line.split("#", 1)[0].strip().lower()
-        if word:
-            words.add(word)
-    return frozenset(words)
-
-
 def stopword_set(stopwords: str | Path | Iterable[str] | None = None) -> frozenset[str]:
     """The stop words used for filtering, lower-cased.
 
@@ -191,7 +175,8 @@ def stopword_set(stopwords: str | Path | Iterable[str] | None = None) -> frozens
     if stopwords is None:
         return frozenset(w.lower() for w in segment.stopwords())
     if isinstance(stopwords, str | Path):
-        return _stopwords_from_file(str(Path(stopwords).expanduser().resolve()))
+        # segment reads (and caches) word files with errors naming the file and line.
+        return frozenset(w.lower() for w in segment.stopwords(stopwords))
     return frozenset(str(w).lower() for w in stopwords)
 
 
