@@ -36,7 +36,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -700,6 +701,23 @@ def _check_kernel(kernel_name: str) -> None:
         ) from exc
 
 
+@contextmanager
+def _kernel_environment() -> Iterator[None]:
+    """Environment the kernels start with: figures must render inline.
+
+    Kernels inherit this process's environment. Headless callers (CI, pytest, cron) often set
+    ``MPLBACKEND=Agg``, with which ``plt.show()`` and figure-returning cells display nothing,
+    so the report would silently lose every figure. Without it ipykernel picks its inline
+    backend.
+    """
+    saved = os.environ.pop("MPLBACKEND", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["MPLBACKEND"] = saved
+
+
 def _error_text(exc: BaseException) -> str:
     from papermill.exceptions import PapermillExecutionError
 
@@ -737,15 +755,16 @@ def _execute_one(
     staged = staging / f"{spec.name}.ipynb"
     error: str | None = None
     try:
-        papermill.execute_notebook(
-            str(spec.path),
-            str(staged),
-            parameters=plan.parameters,
-            kernel_name=kernel_name,
-            progress_bar=False,
-            cwd=str(spec.path.parent),
-            execution_timeout=cell_timeout,
-        )
+        with _kernel_environment():
+            papermill.execute_notebook(
+                str(spec.path),
+                str(staged),
+                parameters=plan.parameters,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                cwd=str(spec.path.parent),
+                execution_timeout=cell_timeout,
+            )
     except Exception as exc:  # any failure is reported per notebook; the others still run
         error = _error_text(exc)
     nb = (
