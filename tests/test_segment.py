@@ -435,3 +435,11 @@ def test_stopwords_bad_file_names_the_line(tmp_path):
     bad.write_text("war\ntwo words\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"stop\.txt, line 2: expected one word per line"):
         segment.stopwords(bad)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(segment, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 10
+    assert result.failed == 0
