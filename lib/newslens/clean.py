@@ -76,7 +76,7 @@ REASONS: tuple[str, ...] = (
     "title-line",  # a one-line paragraph shaped like a headline or caption inside the story
 )
 
-_ACTIONS = ("line", "list", "end", "appeal", "player")
+_ACTIONS = ("line", "list", "end", "appeal", "player", "next")
 
 # Sentence-final punctuation, possibly followed by closing quotes or brackets.
 _TERMINAL = re.compile(r"[.!?…]+['\"’”)\]]*$")
@@ -86,6 +86,11 @@ _INTERNAL_BOUNDARY = re.compile(r"[a-z0-9%)][.!?]['\"’”]?\s+['\"‘“]?[A-Z
 _CONTINUES = re.compile(r"[,;:–—-]$|\b(?:the|a|an|of|and|or|to|in|on|at|for|with|by|from|as|that|but|his|her|their|its|is|was|were|had|has|have)$", re.I)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _SPACES = re.compile(r"[ \t]+")
+_NON_ALNUM = re.compile(r"[\W_]+")
+_DIGIT = re.compile(r"\d")
+# Known furniture lines are short; a longer line is story text or an appeal paragraph, which
+# the blocks catch. Skipping the rules for them keeps the cleaner fast on long paragraphs.
+_MAX_FURNITURE_CHARS = 600
 _LEADING_SYMBOLS = re.compile(r"^[^\w'\"‘“(£$€#@]+")
 _BULLET = re.compile(r"^\s*(?:[-•*–·▪►]|\d{1,2}[.)])\s+")
 # A photo credit closing a caption: `(Anadolu Agency via Getty Images)`, `( Image: interfax)`.
@@ -97,15 +102,21 @@ _CREDIT_WORDS = re.compile(
     re.I,
 )
 _CREDIT_TAIL = re.compile(
-    r"(?:^|[.\s|])\s*(?:picture|pictures|image|images|photo|photograph|pic|credit)s?\s*:\s*[^.:]{1,70}$",
-    re.I,
+    r"(?:^|[.\s|])\s*(?:(?i:picture|pictures|image|images|photo|photograph|pic|credit)s?\s*:\s*[^.:]{1,70}"
+    # agency/photographer credits: `REUTERS/Valentyn Ogirenko`, `AP Photo/Efrem Lukatsky`
+    r"|(?:[A-Z]{2,}(?: Photo)?|Getty Images|Reuters|Alamy)/[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}(?: (?:via|for) [\w ]{2,30})?)$"
 )
 _BYLINE = re.compile(r"^(?:by|BY|By)\s+(?P<name>[A-Z][^\n]{1,150})$")
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|(?:and|&|de|van|von|der|al|bin|da|di|le|la|du|mc))$")
+# A dateline opening the first paragraph: `KYIV, March 3 (Reuters) - `, `KYIV, Ukraine (AP) — `,
+# `ST. PAUL, Minn. — `: a place in capitals, then a region, a date or an agency, then a dash.
+_PLACE = r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}"
+_AGENCY = r"\((?:Reuters|AP|AFP|Bloomberg|CNN|dpa|UPI|PA|Xinhua|Interfax|TASS|CNS|UNI|IANS|PTI)\)"
 _AGENCY_DATELINE = re.compile(
-    r"^(?P<prefix>(?:[A-Z][A-Za-z.'’-]*,? ?){1,4}"
-    r"(?:,? (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}))?,? ?"
-    r"\((?:Reuters|AP|AFP|Bloomberg|CNN|dpa|UPI|PA|Xinhua|Interfax|TASS)\) ?[-–—]+ ?)"
+    rf"^(?P<prefix>{_PLACE}"
+    rf"(?:(?:, (?:[A-Z][a-z]{{2,8}}\.? \d{{1,2}}|\d{{1,2}} [A-Z][a-z]{{2,8}}|[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){{0,2}}))"
+    rf"(?:,? {_AGENCY})?|,? {_AGENCY})"
+    r" ?[-–—]+ )"
 )
 _SPACE_APOSTROPHE = re.compile(r"(?<=\w) ([’']s)\b")
 _HYPHENATED_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
@@ -139,9 +150,14 @@ _DATE_NO_YEAR = re.compile(
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?(?=\W|$)|\b\d{1,2}\s*[ap]\.?m\.?(?=\W|$)", re.I)
 _DATE_FILLER = re.compile(
     r"\b(?:published|first published|updated|last updated|last modified|modified|posted|"
-    r"on|at|gmt|bst|utc|cet|cest|eet|eest|est|edt|cst|cdt|mst|mdt|pst|pdt|et|pt|ct|"
+    r"on|at|uk|local time|gmt|bst|utc|cet|cest|eet|eest|est|edt|cst|cdt|mst|mdt|pst|pdt|et|pt|ct|"
     r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|"
     r"sat(?:urday)?|sun(?:day)?|today|yesterday)\b",
+    re.I,
+)
+_RELATIVE_TIME = re.compile(
+    r"\b(?:\d+|an?)\s*(?:years?|months?|weeks?|days?|hours?|hrs?|h|minutes?|mins?|m)\s+ago\b"
+    r"|\b(?:gmt|utc)\s*[+-]\s*\d{1,2}(?::?\d{2})?",
     re.I,
 )
 _UPDATED_BEFORE = re.compile(r"(?:updated|modified)\W*$", re.I)
@@ -209,6 +225,12 @@ class _Rule:
     reason: str
     action: str
     title_only: bool
+    floating: bool = False  # `.*X.*` / `.*X` compiled as a search for X: same lines, fewer steps
+
+    def matches(self, text: str) -> bool:
+        if self.floating:
+            return self.regex.search(text) is not None
+        return self.regex.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)
@@ -216,6 +238,13 @@ class Furniture:
     """Compiled furniture rules and word lists (see ``data/furniture.yml``)."""
 
     rules: tuple[_Rule, ...]
+    # All rules as four alternations (full-line / search x any line / lines with final
+    # punctuation); one C-level match per line instead of a Python loop over ~100 rules.
+    # The named group `rN` says which rule matched.
+    anchored_any: re.Pattern[str]
+    anchored_prose: re.Pattern[str]
+    floating_any: re.Pattern[str]
+    floating_prose: re.Pattern[str]
     appeal_words: re.Pattern[str]
     masthead_words: frozenset[str]
     hyphen_prefixes: frozenset[str]
@@ -262,7 +291,14 @@ def _parse_furniture(data: Any, *, source: str) -> dict[str, Any]:
             regex = re.compile(pattern, re.I)
         except re.error as exc:
             raise _furniture_error(source, where, f"invalid regular expression ({exc})") from exc
-        rules.append(_Rule(regex, reason, action, shape == "title"))
+        floating = False
+        if pattern.startswith(".*") and not pattern.startswith(".*?"):
+            inner = pattern[2:-2] if pattern.endswith(".*") and not pattern.endswith("\\.*") else f"(?:{pattern[2:]})\\Z"
+            try:
+                regex, floating = re.compile(inner, re.I), True
+            except re.error:
+                pass  # not a self-contained part: keep the full-line match
+        rules.append(_Rule(regex, reason, action, shape == "title", floating))
     lists = {}
     for key in ("appeal_words", "masthead_words", "hyphen_prefixes"):
         values = data.get(key) or []
@@ -295,8 +331,20 @@ def _compile_furniture(paths: tuple[tuple[str, float], ...]) -> Furniture:
         masthead.update(part["masthead_words"])
         prefixes.update(part["hyphen_prefixes"])
     words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(appeal, key=lambda w: (-len(w), w)))
+    def alternation(floating: bool, prose: bool) -> re.Pattern[str]:
+        parts = [
+            f"(?P<r{i}>{r.regex.pattern})"
+            for i, r in enumerate(rules)
+            if r.floating == floating and not (prose and r.title_only)
+        ]
+        return re.compile("|".join(parts) if parts else r"(?!x)x", re.I)
+
     return Furniture(
         rules=tuple(rules),
+        anchored_any=alternation(False, False),
+        anchored_prose=alternation(False, True),
+        floating_any=alternation(True, False),
+        floating_prose=alternation(True, True),
         appeal_words=re.compile(rf"\b(?:{words})\b" if words else r"(?!x)x", re.I),
         masthead_words=frozenset(masthead),
         hyphen_prefixes=frozenset(prefixes),
@@ -340,8 +388,9 @@ def load_furniture(furniture: str | Path | Furniture | None = None) -> Furniture
 # Line shape helpers
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
+def _nwords(text: str) -> int:
+    """Whitespace-separated word count: the length thresholds need no finer tokeniser."""
+    return len(text.split())
 
 
 def _is_terminal(text: str) -> bool:
@@ -358,15 +407,17 @@ def _title_like(text: str) -> bool:
 
 def _looks_like_prose(text: str) -> bool:
     """A title-shaped paragraph that is nevertheless prose that lost its final full stop."""
-    n = len(_words(text))
+    n = _nwords(text)
     return n >= 45 or (n >= 20 and bool(_INTERNAL_BOUNDARY.search(text)))
 
 
 def _match_key(text: str) -> str:
     """Comparison key for repeated lines: credit and final punctuation dropped, case folded."""
-    text = _CREDIT_PAREN.sub("", text) if _credit_paren(text) else text
-    text = _CREDIT_TAIL.sub("", text)
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    if text.endswith(")") and _credit_paren(text):
+        text = _CREDIT_PAREN.sub("", text)
+    if ":" in text or "/" in text:
+        text = _CREDIT_TAIL.sub("", text)
+    return _NON_ALNUM.sub("", text.casefold())
 
 
 def _credit_paren(text: str) -> bool:
@@ -382,12 +433,14 @@ def _credit_paren(text: str) -> bool:
 
 
 def _is_caption(text: str) -> bool:
-    if len(_words(text)) > 60:
+    if _nwords(text) > 60:
         return False
-    if _credit_paren(text):
+    if text.endswith(")") and _credit_paren(text):
         head = _CREDIT_PAREN.sub("", text).rstrip()
         return _title_like(head) or bool(_CREDIT_WORDS.search(_CREDIT_PAREN.search(text).group(1)))
-    return bool(_CREDIT_TAIL.search(text)) and len(_words(_CREDIT_TAIL.sub("", text))) >= 3
+    if ":" not in text and "/" not in text:  # every credit tail has one of them
+        return False
+    return bool(_CREDIT_TAIL.search(text)) and _nwords(_CREDIT_TAIL.sub("", text)) >= 3
 
 
 def _is_name(text: str, masthead: frozenset[str]) -> bool:
@@ -433,11 +486,14 @@ def _parse_date(m: re.Match[str]) -> str | None:
 
 def _date_line(text: str) -> tuple[bool, str | None]:
     """Is the line only dates, times and date words? Return (is_date_line, published date)."""
-    if len(text) > 160 or not any(ch.isdigit() for ch in text):
+    if len(text) > 120 or not _DIGIT.search(text) or _nwords(text) > 16:
         return False, None
     dates = list(_DATE.finditer(text))
+    if not dates and not (_TIME.search(text) or _DATE_NO_YEAR.search(text) or _RELATIVE_TIME.search(text)):
+        return False, None
     rest = _DATE.sub(" ", text)
     rest = _DATE_NO_YEAR.sub(" ", rest)
+    rest = _RELATIVE_TIME.sub(" ", rest)
     rest = _TIME.sub(" ", rest)
     rest = _DATE_FILLER.sub(" ", rest)
     if any(ch.isalnum() for ch in rest):
@@ -464,6 +520,7 @@ class _Seg:
     gap: bool  # a blank line (or a split) separates it from the previous segment
     reason: str | None = None
     cont: bool = False  # hard-wrapped: the next segment continues this sentence
+    date: str | None = None  # ISO date printed on a dateline
 
 
 def _segments(text: str) -> list[_Seg]:
@@ -527,13 +584,20 @@ def _mark_continuations(segs: list[_Seg]) -> None:
 
 
 def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
-    candidates = {text, _LEADING_SYMBOLS.sub("", text)}
-    for rule in fur.rules:
-        if rule.title_only and not title:
-            continue
-        if any(rule.regex.fullmatch(c) for c in candidates if c):
-            return rule
-    return None
+    if len(text) > _MAX_FURNITURE_CHARS:
+        return None
+    anchored = fur.anchored_any if title else fur.anchored_prose
+    floating = fur.floating_any if title else fur.floating_prose
+    found = []
+    bare = _LEADING_SYMBOLS.sub("", text)  # `🔵 Read our live blog`, `► READ MORE: ...`
+    for candidate in (text, bare) if bare and bare != text else (text,):
+        m = anchored.fullmatch(candidate)
+        if m is not None:
+            found.append(int(m.lastgroup[1:]))
+    m = floating.search(text)
+    if m is not None:
+        found.append(int(m.lastgroup[1:]))
+    return fur.rules[min(found)] if found else None
 
 
 def _starts_with_symbol(text: str) -> bool:
@@ -545,7 +609,7 @@ def _link_like(text: str) -> bool:
     """A line in a headline list: title-shaped, a question or a teaser ending in an ellipsis."""
     if _title_like(text):
         return True
-    n = len(_words(text))
+    n = _nwords(text)
     return n <= 25 and text.rstrip(_CLOSERS).endswith(("?", "…", "...")) or (
         bool(_BULLET.match(text)) and n <= 20 and not text.endswith(".")
     )
@@ -561,14 +625,27 @@ def _apply_rules(segs: list[_Seg], fur: Furniture) -> None:
             seg.reason = rule.reason
             actions.append(rule.action)
         else:
-            if _starts_with_symbol(seg.text) and len(_words(seg.text)) <= 30:
-                seg.reason = "promotion"  # `🔵 Read our live blog`, `► Watch`: emoji-led plugs
             actions.append(None)
+            is_date, iso = _date_line(seg.text)
+            if is_date:
+                seg.reason, seg.date = ("dateline" if iso else "metadata"), iso
+            elif _starts_with_symbol(seg.text) and _nwords(seg.text) <= 30:
+                seg.reason = "promotion"  # `🔵 Read our live blog`, `► Watch`: emoji-led plugs
+    for i, seg in enumerate(segs):
+        if seg.reason is None and not any(ch.isalpha() for ch in seg.text) and not (i and segs[i - 1].cont):
+            # numbers and rules on their own (`1`, `___`, `19:40`): list numbering, separators,
+            # player clocks or live-blog timestamps, never story text
+            near_player = any(
+                0 <= j < len(segs) and segs[j].reason == "media-player" for j in (i - 1, i + 1)
+            )
+            seg.reason = "media-player" if near_player or actions[i - 1 : i] == ["player"] else "metadata"
     for i, action in enumerate(actions):
+        if action == "next" and i + 1 < len(segs) and segs[i + 1].reason is None:
+            segs[i + 1].reason = segs[i].reason
         # the player's title sits on the line just above its residue; claim it before any block
         if action == "player" and i > 0:
             above = segs[i - 1]
-            if above.reason is None and _title_like(above.text) and len(_words(above.text)) <= 25:
+            if above.reason is None and _title_like(above.text) and _nwords(above.text) <= 25:
                 above.reason = "media-player"
     n = len(segs)
     i = 0
@@ -576,6 +653,7 @@ def _apply_rules(segs: list[_Seg], fur: Furniture) -> None:
         action, seg = actions[i], segs[i]
         if action == "end":
             for later in segs[i + 1 :]:
+                later.date = None  # dates of other stories listed after the end of this one
                 if later.reason is None:
                     later.reason = seg.reason
             return
@@ -595,6 +673,13 @@ def _apply_rules(segs: list[_Seg], fur: Furniture) -> None:
         i += 1
 
 
+def _propagate_wraps(segs: list[_Seg]) -> None:
+    """A hard-wrapped sentence shares the fate of its first line (`Copyright ... This` + `material ...`)."""
+    for a, b in zip(segs, segs[1:], strict=False):
+        if a.cont and a.reason is not None and b.reason is None:
+            b.reason = a.reason
+
+
 def _appeal_block(segs: list[_Seg], actions: list[str | None], start: int, fur: Furniture) -> int:
     """Remove an appeal block; it ends before three body-like paragraphs without appeal words."""
     pending: list[_Seg] = []
@@ -603,7 +688,7 @@ def _appeal_block(segs: list[_Seg], actions: list[str | None], start: int, fur: 
         seg = segs[j]
         if actions[j] in ("end", "list", "appeal"):
             break
-        if seg.reason is not None or fur.appeal_words.search(seg.text) or len(_words(seg.text)) <= 6 or _title_like(seg.text):
+        if seg.reason is not None or fur.appeal_words.search(seg.text) or _nwords(seg.text) <= 6 or _title_like(seg.text):
             for p in pending:
                 p.reason = "appeal"
             pending.clear()
@@ -628,9 +713,14 @@ def _mark_duplicates(segs: list[_Seg]) -> None:
         if seg.reason is not None:
             prev = None
             continue
-        if prev is not None and len(_words(seg.text)) >= 4:
+        # a credit adds at most ~70 characters: lines further apart in length are not copies
+        if prev is not None and _nwords(seg.text) >= 4 and abs(len(prev.text) - len(seg.text)) <= 80 + len(seg.text) // 10:
             a, b = _match_key(prev.text), _match_key(seg.text)
-            same = a == b or (min(len(a), len(b)) >= 30 and fuzz.ratio(a, b) >= 95)
+            same = a == b or (
+                min(len(a), len(b)) >= 30
+                and abs(len(a) - len(b)) <= 0.1 * max(len(a), len(b))
+                and fuzz.ratio(a, b) >= 95
+            )
             if same:
                 seg.reason = "duplicate"
                 # a repeated line above the story is the headline printed twice, not a caption
@@ -640,51 +730,77 @@ def _mark_duplicates(segs: list[_Seg]) -> None:
         prev = seg
 
 
+def _is_prose(seg: _Seg) -> bool:
+    return seg.reason is None and _is_terminal(seg.text) and _nwords(seg.text) >= 6 and not _is_caption(seg.text)
+
+
+def _byline_name(text: str, masthead: frozenset[str]) -> bool:
+    """A byline printed without `By`: `Chris Hughes`, `Shaun Walker in Kyiv`."""
+    name = re.split(r"\s+in\s+(?=[A-Z])|\s*,\s*", text, maxsplit=1)[0]
+    return _is_name(name, masthead) and len(text.split()) <= 8 and not _is_terminal(text)
+
+
 def _top_of_page(segs: list[_Seg], fur: Furniture) -> tuple[str | None, str | None, str | None]:
-    """Headline, byline and dateline: position and shape at the top of the story."""
-    headline = byline = published = None
-    # datelines and `By` lines can sit anywhere in the header area (before or after the headline)
-    for seg in segs:
+    """Headline, byline and dateline from position and shape at the top of the story.
+
+    The header zone is everything above the first prose paragraph. Navigation shows up in it
+    as runs of three or more very short lines; the headline is the first title-shaped line
+    (four words or more) after the last such run that precedes the byline or dateline.
+    """
+    byline = None
+    for i, seg in enumerate(segs):
         if seg.reason is not None:
-            continue
-        is_date, iso = _date_line(seg.text)
-        if is_date:
-            if iso and published is None:
-                seg.reason = "dateline"
-                published = iso
-            else:
-                seg.reason = "dateline" if iso else "metadata"
             continue
         if byline is None:
             name = _byline(seg.text, fur.masthead_words)
             if name is not None:
                 byline = name
                 seg.reason = "byline"
-    # the headline: the first title-shaped line of four words or more, above any prose
-    pending: list[_Seg] = []
-    for seg in segs:
-        if seg.reason is not None:
-            continue
-        words = len(_words(seg.text))
-        if _title_like(seg.text) and not seg.cont and words >= 4:
-            headline = seg.text
-            seg.reason = "headline"
+                # the line under a byline is the author's role or outlet (`BBC Russian`)
+                nxt = segs[i + 1] if i + 1 < len(segs) else None
+                if nxt is not None and nxt.reason is None and _title_like(nxt.text) and len(nxt.text.split()) <= 6:
+                    nxt.reason = "metadata"
+    zone = len(segs)
+    for i, seg in enumerate(segs):
+        if _is_prose(seg):
+            zone = i
             break
-        if _title_like(seg.text) and words < 4:
-            pending.append(seg)
-            continue
-        pending.clear()  # prose before any headline: the page prints none
-        break
-    else:
-        pending.clear()
-    if headline is not None:
-        for seg in pending:
-            if byline is None and _is_name(seg.text, fur.masthead_words):
-                byline = seg.text
-                seg.reason = "byline"
-            else:
-                seg.reason = "metadata"
-    return headline, byline, published
+    # the date printed with the story: in the header zone if there is one there, else anywhere
+    # outside the headline lists (a date printed at the foot of the story)
+    dated = [seg.date for seg in segs[:zone] if seg.date] or [seg.date for seg in segs if seg.date]
+    published = dated[0] if dated else None
+    anchor = next((i for i in range(zone) if segs[i].reason in ("byline", "dateline")), zone)
+    short = [len(seg.text.split()) <= 3 for seg in segs[:zone]]
+    after_nav = 0
+    run = 0
+    for i in range(anchor):
+        run = run + 1 if short[i] else 0
+        if run >= 3:
+            after_nav = i + 1
+    headline_at = None
+    for i in range(after_nav, zone):
+        seg = segs[i]
+        if seg.reason is None and _title_like(seg.text) and not seg.cont and len(seg.text.split()) >= 4:
+            headline_at = i
+            break
+    if headline_at is None:
+        return None, byline, published
+    segs[headline_at].reason = "headline"
+    if byline is None:
+        # printed without `By`: right above the headline, or among the lines just below it
+        above = [i for i in range(headline_at) if segs[i].reason is None][-1:]
+        below = [i for i in range(headline_at + 1, min(zone, headline_at + 4)) if segs[i].reason is None]
+        for i in above + below:
+            if _byline_name(segs[i].text, fur.masthead_words):
+                byline = segs[i].text
+                segs[i].reason = "byline"
+                break
+    for i in range(zone):
+        seg = segs[i]
+        if seg.reason is None and (i < headline_at or len(seg.text.split()) <= 3):
+            # above the headline: navigation and mastheads; below it: labels like `Published`
+            seg.reason = "chrome" if i < after_nav else "metadata"
+    return segs[headline_at].text, byline, published
 
 
 def _join(segs: list[_Seg]) -> list[list[_Seg]]:
@@ -779,6 +895,7 @@ def article(
     segs = _split_glued(_segments(text))
     _mark_continuations(segs)
     _apply_rules(segs, fur)
+    _propagate_wraps(segs)
     _mark_duplicates(segs)
     headline, byline, published = _top_of_page(segs, fur)
     return _finish(segs, fur, headline=headline, byline=byline, published=published, keep_captions=keep_captions)
@@ -810,7 +927,7 @@ def _finish(
                 seg.reason = reason
             continue
         first = para[0]
-        m = _AGENCY_DATELINE.match(text)
+        m = _AGENCY_DATELINE.match(text) if not paragraphs else None
         if m and len(text) > len(m.group("prefix")) + 20:
             removed.append(Removed(first.line, m.group("prefix").strip(), "dateline"))
             text = text[len(m.group("prefix")) :]
