@@ -103,7 +103,7 @@ _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 # joined into one alternation; scoped flags such as (?-i:...) are fine.
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 _ABS_ANCHOR = re.compile(r"(?<!\\)\\[AZz]")
-_GAP_WORDS = 8  # "..." in a phrase stands for up to this many words
+_GAP_WORDS = 12  # "..." in a phrase stands for up to this many words
 
 _TOP_KEYS = {"name", "title", "citation", "description", "version", "inflect", "notes", "frames", "cues"}
 _FRAME_KEYS = {
@@ -730,12 +730,22 @@ def _voice_masks(table: pd.DataFrame, split_quotes: bool) -> list[tuple[str, np.
     return masks
 
 
-def _note(*, n: int, n_articles: int, method: str, minimum: int, unit: str, level: str) -> str:
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit if n != 1 else unit[:-1]}"
+
+
+def _note(*, n: int, n_articles: int, method: str, minimum: int, unit: str, level: str, k: int | None = None) -> str:
     notes = []
     if n == 0:
         return f"no {unit}"
     if method == stats.METHOD_NONE:
-        notes.append(f"only {n} {unit}: no interval")
+        notes.append(f"only {_plural(n, unit)}: no interval")
+    elif k is not None and k in (0, n):
+        # A percentile bootstrap of an all-or-none sample collapses to a point; the rule of
+        # three (Hanley & Lippman-Hand 1983, JAMA 249(13)) gives an honest 95% bound instead.
+        bound = 3 / n if k == 0 else 1 - 3 / n
+        side = "upper" if k == 0 else "lower"
+        notes.append(f"{'none' if k == 0 else 'all'} of {_plural(n, unit)} matched: the bootstrap interval collapses to a point; the rule of three gives a 95% {side} bound of {max(0.0, min(1.0, bound)):.2f}")
     elif level == "sentence" and n_articles == 1:
         notes.append("one article: the interval resamples its sentences and describes this article, not the outlet")
     elif level == "sentence" and n_articles < stats.MIN_ARTICLES:
@@ -831,7 +841,7 @@ def prevalence(
                     rows.append((
                         frame.id, frame.label, outlet, voice, level, n, n_art, int(k_by.get(outlet, 0)), share, low, high,
                         stats.too_small(n, minimum=minimum), method,
-                        _note(n=n, n_articles=n_art, method=method, minimum=minimum, unit=unit, level=level),
+                        _note(n=n, n_articles=n_art, method=method, minimum=minimum, unit=unit, level=level, k=int(k_by.get(outlet, 0))),
                     ))
     out = pd.DataFrame(rows, columns=_PREV_COLUMNS)
     return out.astype({"n": "int64", "n_articles": "int64", "k": "int64", "share": float, "low": float, "high": float, "too_small": bool})
@@ -948,6 +958,8 @@ def cue_rates(
                 if n_words == 0:
                     method = stats.METHOD_NONE
                 note = _note(n=len(sub), n_articles=n_art, method=method, minimum=0, unit="sentences", level="sentence")
+                if n_words and not k.sum():
+                    note = "; ".join(x for x in (note, f"no matches in {n_words:,} words: the bootstrap interval collapses to 0; the rule of three gives a 95% upper bound of {3000 / n_words:.1f} per 1,000 words") if x)
                 if n_words < min_words and len(sub):
                     note = "; ".join(x for x in (note, f"fewer than {min_words} words: too small to conclude anything") if x)
                 rows.append((
@@ -1039,12 +1051,13 @@ def summary_text(table: pd.DataFrame, *, level: str = "sentence", voice: str = "
     sizes = []
     for outlet, part in t.groupby("outlet", sort=True):
         first = part.iloc[0]
+        n_art = _plural(int(first["n_articles"]), "articles")
         if is_rate:
-            sizes.append(f"{outlet}: {int(first['n_articles'])} article{'s' * (first['n_articles'] != 1)}, {int(first['n_words']):,} words")
+            sizes.append(f"{outlet}: {n_art}, {int(first['n_words']):,} words")
+        elif level == "sentence":
+            sizes.append(f"{outlet}: {n_art}, {_plural(int(first['n']), 'sentences')}")
         else:
-            n_sent = int(first["n"]) if level == "sentence" else None
-            n_art = int(first["n_articles"])
-            sizes.append(f"{outlet}: {n_art} article{'s' * (n_art != 1)}" + (f", {n_sent} sentence{'s' * (n_sent != 1)}" if n_sent is not None else ""))
+            sizes.append(f"{outlet}: {n_art}")
     lines.append("**Sample:** " + "; ".join(sizes) + ".")
     for outlet, part in t.groupby("outlet", sort=True):
         ranked = part.dropna(subset=[value]).sort_values([value, key], ascending=[False, True], kind="mergesort").head(top)
@@ -1088,8 +1101,8 @@ def cohens_kappa(a: Sequence[Any] | np.ndarray, b: Sequence[Any] | np.ndarray) -
     either code is missing (None/NaN) are dropped. NaN when no unit is left or ``p_e == 1``
     (both coders used one and the same category: agreement is not informative).
 
-    >>> cohens_kappa([0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0])
-    0.09090909090909098
+    >>> round(cohens_kappa([0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]), 4)
+    0.0909
     """
     x, y = _paired(a, b)
     if x.size == 0:
@@ -1127,8 +1140,8 @@ def krippendorff_alpha(data: Sequence[Sequence[Any]] | np.ndarray | pd.DataFrame
             missing); a DataFrame is read the same way.
         level: only ``"nominal"`` (the metric for frame present/absent codes).
 
-    >>> krippendorff_alpha([[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]])
-    0.09500000000000008
+    >>> round(krippendorff_alpha([[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]), 3)
+    0.095
     """
     if level != "nominal":
         raise ValueError(f"level={level!r}: only 'nominal' is implemented (frame codes are categories)")
@@ -1157,7 +1170,7 @@ def krippendorff_alpha(data: Sequence[Sequence[Any]] | np.ndarray | pd.DataFrame
     expected = float(n**2 - (n_c**2).sum())  # sum_{c != k} n_c n_k
     if expected == 0:
         return math.nan
-    return 1.0 - (n - 1) * disagree / expected
+    return float(1.0 - (n - 1) * disagree / expected)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1203,7 +1216,7 @@ def export_coding_sample(
     >>> s = pd.DataFrame({"article_id": ["a", "a"], "outlet": ["X", "X"], "sentence": [0, 1],
     ...                   "text": ["A moral duty.", "Rain fell."]})
     >>> export_coding_sample(s, n_per_frame=1, unmatched_share=0.5)[["coding_id", "sentence", "morality"]].values.tolist()
-    [[1, 1, ''], [2, 0, '']]
+    [[1, 0, ''], [2, 1, '']]
     """
     if not 0.0 <= unmatched_share < 1.0:
         raise ValueError(f"unmatched_share must be in [0, 1), got {unmatched_share}")
@@ -1238,9 +1251,9 @@ def export_coding_sample(
     out = picked[["article_id", "outlet", "sentence"]].reset_index(drop=True)
     out.insert(0, "coding_id", np.arange(1, len(out) + 1, dtype=np.int64))
     out["text"] = [texts.loc[(a, s)] for a, s in zip(out["article_id"], out["sentence"], strict=True)]
-    for f in cb.ids:
-        out[f] = ""
-    out["notes"] = ""
+    # object columns, so a user filling codes in pandas can write ints or strings
+    for f in [*cb.ids, "notes"]:
+        out[f] = pd.Series([""] * len(out), index=out.index, dtype=object)
     if path is not None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -1376,7 +1389,8 @@ def agreement(
             which catches a corpus rebuilt with different sentence splitting.
 
     Returns:
-        One row per (frame, coder), sorted by frame in codebook order and coder: ``frame``,
+        One row per (frame, coder) the coding covers, sorted by frame in codebook order and
+        coder: ``frame``,
         ``label``, ``coder``, ``n`` (sentences coded for the frame), ``coder_yes``,
         ``codebook_yes``, ``both_yes``, ``observed``, ``kappa``, ``alpha``, ``precision``,
         ``recall``, ``f1``, ``too_small``, ``note``.
@@ -1427,6 +1441,8 @@ def agreement(
     for frame in cb.frames:
         for coder in coders:
             part = coding[(coding["frame"] == frame.id) & (coding["coder"].astype(str) == coder)]
+            if part.empty:
+                continue  # the coder did not code this frame at all
             part = part[part["value"].notna()]
             human = part["value"].astype(int).to_numpy()
             machine = np.array([int((a, int(s), frame.id) in tagged) for a, s in zip(part["article_id"], part["sentence"], strict=True)], dtype=int)
