@@ -411,14 +411,20 @@ def score_sentences(texts: Iterable[str], *, lexicon: str | Path | None = None) 
     lex = _lexicon(lexicon)
     if isinstance(texts, str):
         raise TypeError("score_sentences takes an iterable of sentences, not one string")
+    # Repeated sentences (syndicated copies, standard sign-offs) are scored once per call; the
+    # memo lives only for this call, so memory stays bounded by the batch.
+    memo: dict[str, tuple[float, float, float, float]] = {}
     rows = []
     for pos, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(
-                f"texts[{pos}] is {type(text).__name__} ({text!r:.40}), not str; drop or fill "
-                "missing sentences before scoring"
-            )
-        rows.append(_polarity(text, lex))
+        row = memo.get(text)
+        if row is None:
+            if not isinstance(text, str):
+                raise TypeError(
+                    f"texts[{pos}] is {type(text).__name__} ({text!r:.40}), not str; drop or "
+                    "fill missing sentences before scoring"
+                )
+            row = memo[text] = _polarity(text, lex)
+        rows.append(row)
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in SCORE_COLUMNS})
     return pd.DataFrame(rows, columns=list(SCORE_COLUMNS), dtype=float)
