@@ -142,7 +142,7 @@ def page_data(
     Returns:
         A JSON-ready dict: ``outlets``, ``terms``, ``frequency``, ``counts`` and ``zeta``
         (one list per outlet, aligned with ``terms``), ``contexts`` (per term, per outlet, rows
-        ``[article_id, left, match, right]``), and the texts describing what was capped.
+        ``[article_id, left, match, right, cut_left, cut_right]``), and the texts describing what was capped.
 
     >>> s = pd.DataFrame({"outlet": ["X", "Y"], "term": ["war", "war"], "count": [1, 2],
     ...                   "frequency": [3, 3], "zeta": [-0.5, 0.5]})
@@ -182,12 +182,24 @@ def page_data(
             k = outlet_pos.get(str(row.outlet))
             if i is None or k is None or len(ctx[i][k]) >= int(max_sentences):
                 continue
+            left, right = str(row.left), str(row.right)
+            start = getattr(row, "match_start", None)
+            end = getattr(row, "match_end", None)
+            text = getattr(row, "text", None)
+            # Whether context was cut on either side (by kwic's window or by ours): the page
+            # then shows an ellipsis.
+            cut_left = len(left) > int(window) or (pd.notna(start) and int(start) > len(left))
+            cut_right = len(right) > int(window) or (
+                pd.notna(end) and isinstance(text, str) and len(text) - int(end) > len(right)
+            )
             ctx[i][k].append(
                 [
                     str(row.article_id),
-                    str(row.left)[-int(window) :],
+                    left[-int(window) :],
                     str(row.match)[:200],
-                    str(row.right)[: int(window)],
+                    right[: int(window)],
+                    bool(cut_left),
+                    bool(cut_right),
                 ]
             )
     n_shown = len(terms)
