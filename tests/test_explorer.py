@@ -70,7 +70,7 @@ def test_select_terms_caps_per_outlet(small):
     _, scores, _ = small
     one = explorer.select_terms(scores, top_n=1)
     assert len(one) <= 3 and one == sorted(one)
-    for outlet, grp in scores.groupby("outlet"):
+    for _, grp in scores.groupby("outlet"):
         assert grp["term"].iloc[0] in one
     with pytest.raises(ValueError, match="top_n"):
         explorer.select_terms(scores, top_n=0)
