@@ -686,8 +686,11 @@ def _appeal_block(segs: list[_Seg], actions: list[str | None], start: int, fur: 
     j = start
     while j < len(segs):
         seg = segs[j]
-        if actions[j] in ("end", "list", "appeal"):
-            break
+        if actions[j] in ("end", "list"):
+            # the appeal runs into the page's tail or a link list: what was pending was appeal
+            for p in pending:
+                p.reason = "appeal"
+            return j
         if seg.reason is not None or fur.appeal_words.search(seg.text) or _nwords(seg.text) <= 6 or _title_like(seg.text):
             for p in pending:
                 p.reason = "appeal"
@@ -731,7 +734,7 @@ def _mark_duplicates(segs: list[_Seg]) -> None:
 
 
 def _is_prose(seg: _Seg) -> bool:
-    return seg.reason is None and _is_terminal(seg.text) and _nwords(seg.text) >= 6 and not _is_caption(seg.text)
+    return seg.reason is None and _is_terminal(seg.text) and _nwords(seg.text) >= 3 and not _is_caption(seg.text)
 
 
 def _byline_name(text: str, masthead: frozenset[str]) -> bool:
@@ -797,7 +800,7 @@ def _top_of_page(segs: list[_Seg], fur: Furniture) -> tuple[str | None, str | No
                 break
     for i in range(zone):
         seg = segs[i]
-        if seg.reason is None and (i < headline_at or len(seg.text.split()) <= 3):
+        if seg.reason is None and (i < headline_at or (len(seg.text.split()) <= 3 and _title_like(seg.text))):
             # above the headline: navigation and mastheads; below it: labels like `Published`
             seg.reason = "chrome" if i < after_nav else "metadata"
     return segs[headline_at].text, byline, published
@@ -1002,8 +1005,8 @@ def html(
         include_images=False,
         favor_recall=True,
         deduplicate=False,
-        as_dict=True,
     )
+    doc = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else doc
     if not doc or not (doc.get("text") or "").strip():
         return CleanArticle(None, None, None, [], [], [])
     # trafilatura separates paragraphs with one newline; the line rules expect page-dump lines,
