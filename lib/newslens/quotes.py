@@ -32,6 +32,7 @@ from typing import Any, Protocol, Sequence
 import pandas as pd
 import yaml
 
+from newslens import paths
 from newslens.paths import PACKAGE_DATA
 
 ROLES_FILE = PACKAGE_DATA / "roles.yml"
@@ -1347,3 +1348,260 @@ def evaluate(predicted: "pd.DataFrame", gold: "pd.DataFrame", *, min_overlap: fl
         "not_speech_gold": n_not,
         "not_speech_accuracy": share([True] * not_speech_hits + [False] * (n_not - not_speech_hits)),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+#: Columns of :func:`table`, in order.
+COLUMNS = [
+    "article_id", "outlet", "quote_id", "text", "speaker", "speaker_canonical", "verb", "verb_class",
+    "group", "group_cue", "is_speech", "start", "end", "paragraph_start", "paragraph_end", "evidence",
+    "mention", "verb_text", "role", "role_group", "side", "speech_cue", "rule",
+]
+
+
+def _rows(article_id: str, outlet: str, spans: Sequence[Any], atts: Sequence[Attribution]) -> list[dict[str, Any]]:
+    rows = []
+    for s, a in zip(spans, atts):
+        d = a.to_dict()
+        d.update(article_id=article_id, outlet=outlet, text=s.text, start=s.start, end=s.end,
+                 paragraph_start=s.paragraph_start, paragraph_end=s.paragraph_end)
+        rows.append({c: d[c] for c in COLUMNS})
+    return rows
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    df = df.astype({"quote_id": "int64", "start": "int64", "end": "int64", "paragraph_start": "int64",
+                    "paragraph_end": "int64", "is_speech": "bool"})
+    return df.sort_values(["article_id", "quote_id"], kind="mergesort").reset_index(drop=True)
+
+
+def table(corpus: Any, *, roles: str | Path | None = None, verbs: str | Path | None = None) -> pd.DataFrame:
+    """One row per direct quote of a corpus, with its speaker, reporting verb and group.
+
+    Method: :func:`attribute` on every article's body and quote spans (the corpus ``quotes``
+    table from ``segment.quotes``).
+
+    Args:
+        corpus: a :class:`newslens.corpus.Corpus` (``articles`` with ``article_id, outlet, body``;
+            ``quotes`` with ``article_id, quote_id, text, start, end, paragraph_start,
+            paragraph_end, mark``).
+        roles, verbs: lexicon files (see :func:`attribute`); None = the shipped ones.
+
+    Returns:
+        Columns :data:`COLUMNS`, ordered by (``article_id``, ``quote_id``): ``article_id, outlet,
+        quote_id, text`` (without marks), ``speaker, speaker_canonical, verb`` (lemma),
+        ``verb_class`` (neutral/loaded), ``group`` (``"<side> <role group>"``, ``unknown`` or
+        ``not speech``), ``group_cue``, ``is_speech``, ``start, end, paragraph_start,
+        paragraph_end`` (offsets into the body, marks included), ``evidence`` (the attribution
+        sentence(s)), then ``mention, verb_text, role, role_group, side, speech_cue, rule``.
+
+    >>> import newslens
+    >>> t = table(newslens.load_corpus())
+    >>> t.loc[t.speaker_canonical == "Vitali Klitschko", ["outlet", "verb", "group"]].values.tolist()
+    [['Daily Mirror', 'say', 'ukrainian official']]
+    """
+    arts = corpus.articles
+    qs = corpus.quotes
+    for name, df, need in (("articles", arts, {"article_id", "outlet", "body"}),
+                           ("quotes", qs, {"article_id", "quote_id", "text", "start", "end",
+                                           "paragraph_start", "paragraph_end", "mark"})):
+        missing = need - set(df.columns)
+        if missing:
+            raise ValueError(f"corpus.{name}: missing columns {sorted(missing)}; build the corpus with newslens.load_corpus")
+    by_article = {aid: part for aid, part in qs.groupby("article_id", sort=True)}
+    rows: list[dict[str, Any]] = []
+    for art in arts.sort_values("article_id").itertuples(index=False):
+        part = by_article.get(art.article_id)
+        if part is None or part.empty:
+            continue
+        spans = [
+            Span(int(r.quote_id), int(r.start), int(r.end), str(r.text), int(r.paragraph_start),
+                 int(r.paragraph_end), str(r.mark))
+            for r in part.sort_values("quote_id").itertuples(index=False)
+        ]
+        paragraphs = str(art.body).split("\n\n")
+        rows += _rows(art.article_id, art.outlet, spans, attribute(paragraphs, spans, roles=roles, verbs=verbs))
+    return _frame(rows)
+
+
+def from_file(path: str | Path, *, roles: str | Path | None = None, verbs: str | Path | None = None) -> list[dict[str, Any]]:
+    """The quotes of one article file, attributed (used by ``python -m newslens quotes PATH``).
+
+    Reads with :func:`newslens.textio.read_text`, cleans with :func:`newslens.clean.article`
+    (:func:`newslens.clean.html` for ``.html``/``.htm``), finds spans with
+    :func:`newslens.segment.quotes`, then :func:`attribute`.
+
+    Returns:
+        One dict per quote in text order: ``quote_id, text`` (without the marks), ``speaker,
+        speaker_canonical, verb, verb_class, group, group_cue, is_speech, start, end,
+        paragraph_start, paragraph_end, evidence, mention, verb_text, role, role_group, side,
+        speech_cue, rule``.
+
+    Raises:
+        FileNotFoundError: when ``path`` is not a file.
+
+    >>> rows = from_file(paths.sample_corpus() / "raw" / "daily-mirror_2022-03-08_invasion-faltering.txt")
+    >>> [(r["speaker"], r["verb"]) for r in rows][:2]
+    [('Jens Stoltenberg', 'warn'), ('One (Military sources)', 'say')]
+    """
+    from newslens import clean, segment, textio
+
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"path={str(path)!r}: no such file; give one article as .txt or .html")
+    text = textio.read_text(p.read_bytes(), source=str(p))
+    art = clean.html(text) if p.suffix.lower() in (".html", ".htm") else clean.article(text)
+    spans = segment.quotes(art.paragraphs)
+    rows = _rows(str(p), "", spans, attribute(art.paragraphs, spans, roles=roles, verbs=verbs))
+    return [{k: v for k, v in r.items() if k not in ("article_id", "outlet")} for r in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-outlet summaries
+
+
+def _speech_rows(t: pd.DataFrame) -> pd.DataFrame:
+    return t[t["is_speech"]]
+
+
+def quote_share(corpus: Any, quotes_table: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Share of body words inside speech quotes, per article and per outlet with an interval.
+
+    Method: per article, words in speech quotes / words in the body (``segment.tokens``); per
+    outlet, the mean of the article shares with a percentile bootstrap over articles
+    (:func:`newslens.stats.group_intervals`, Efron & Tibshirani 1993). Outlets with fewer than
+    ``stats.MIN_ARTICLES`` articles are flagged ``too_small``.
+
+    Returns:
+        One row per outlet, sorted: ``outlet, n`` (articles), ``n_clusters, estimate, low, high,
+        too_small, method, quoted_words, body_words``.
+    """
+    from newslens import segment, stats
+
+    arts = corpus.articles.sort_values("article_id")
+    sp = _speech_rows(quotes_table)
+    quoted = sp.groupby("article_id")["text"].apply(lambda s: sum(len(segment.tokens(x)) for x in s))
+    per = pd.DataFrame({
+        "article_id": arts["article_id"].to_numpy(),
+        "outlet": arts["outlet"].to_numpy(),
+        "body_words": [len(segment.tokens(b)) for b in arts["body"]],
+    })
+    per["quoted_words"] = per["article_id"].map(quoted).fillna(0).astype("int64")
+    per["share"] = per["quoted_words"] / per["body_words"].where(per["body_words"] > 0)
+    out = stats.group_intervals(per, value="share", group="outlet", n_boot=n_boot, seed=seed, min_n=stats.MIN_ARTICLES)
+    sums = per.groupby("outlet")[["quoted_words", "body_words"]].sum().reset_index()
+    return out.merge(sums, on="outlet", how="left")
+
+
+def voices(quotes_table: pd.DataFrame) -> pd.DataFrame:
+    """Who is quoted, by outlet: one row per (outlet, canonical speaker) among speech quotes.
+
+    Returns:
+        ``outlet, speaker_canonical, group, n_quotes, n_words, n_articles, example`` (the
+        longest quote), ordered by outlet then ``n_quotes`` descending then speaker.
+        Unattributed quotes appear as speaker ``unknown``.
+    """
+    sp = _speech_rows(quotes_table).copy()
+    sp["speaker_canonical"] = sp["speaker_canonical"].fillna("unknown")
+    sp["n_words"] = sp["text"].str.split().str.len()
+    rows = []
+    for (outlet, who), part in sp.groupby(["outlet", "speaker_canonical"], sort=True):
+        ex = part.loc[part["n_words"].idxmax()]
+        rows.append({
+            "outlet": outlet, "speaker_canonical": who,
+            "group": part["group"].mode().sort_values().iloc[0],
+            "n_quotes": len(part), "n_words": int(part["n_words"].sum()),
+            "n_articles": part["article_id"].nunique(), "example": ex["text"],
+        })
+    cols = ["outlet", "speaker_canonical", "group", "n_quotes", "n_words", "n_articles", "example"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["outlet", "n_quotes", "speaker_canonical"], ascending=[True, False, True],
+                           kind="mergesort").reset_index(drop=True)
+
+
+def speakers(quotes_table: pd.DataFrame) -> pd.DataFrame:
+    """Number of quotes and distinct speakers per outlet.
+
+    Returns:
+        ``outlet, n_articles, n_quotes`` (speech), ``n_not_speech, n_speakers`` (distinct named
+        speakers: canonical names that are not a role word), ``n_unnamed`` (quotes from a
+        described but unnamed speaker), ``n_unknown`` (no speaker found), sorted by outlet.
+    """
+    rows = []
+    for outlet, part in quotes_table.groupby("outlet", sort=True):
+        sp = part[part["is_speech"]]
+        named = sp["speaker_canonical"].notna() & sp["role"].ne(sp["speaker_canonical"]) & (
+            sp["speaker_canonical"].str[:1].str.isupper().fillna(False)
+        )
+        rows.append({
+            "outlet": outlet, "n_articles": part["article_id"].nunique(), "n_quotes": len(sp),
+            "n_not_speech": int((~part["is_speech"]).sum()),
+            "n_speakers": sp.loc[named, "speaker_canonical"].nunique(),
+            "n_unnamed": int((sp["speaker_canonical"].notna() & ~named).sum()),
+            "n_unknown": int(sp["speaker_canonical"].isna().sum()),
+        })
+    return pd.DataFrame(rows, columns=["outlet", "n_articles", "n_quotes", "n_not_speech", "n_speakers",
+                                       "n_unnamed", "n_unknown"])
+
+
+def _shares(sp: pd.DataFrame, column: str, *, n_boot: int, seed: int) -> pd.DataFrame:
+    from newslens import stats
+
+    levels = sorted(sp[column].fillna("unknown").unique())
+    parts = []
+    for level in levels:
+        d = sp.assign(hit=(sp[column].fillna("unknown") == level).astype(float))
+        r = stats.group_intervals(d, value="hit", group="outlet", cluster="article_id", stat="proportion",
+                                  n_boot=n_boot, seed=seed, min_n=stats.MIN_SENTENCES)
+        r.insert(1, column, level)
+        r.insert(2, "count", r["outlet"].map(d.groupby("outlet")["hit"].sum()).astype("int64"))
+        parts.append(r)
+    if not parts:
+        return pd.DataFrame(columns=["outlet", column, "count", "n", "n_clusters", "estimate", "low", "high",
+                                     "too_small", "method"])
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["outlet", column], kind="mergesort").reset_index(drop=True)
+
+
+def group_shares(quotes_table: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Share of each speaker group among an outlet's speech quotes, with a cluster bootstrap.
+
+    Method: proportion of quotes per group, percentile interval from resampling whole articles
+    (Field & Welsh 2007, via :func:`newslens.stats.group_intervals`); quotes of one article are
+    not independent. Cells with fewer than ``stats.MIN_SENTENCES`` quotes are flagged
+    ``too_small``; with one article the interval ignores that dependence (``method``).
+
+    Returns:
+        ``outlet, group, count, n`` (speech quotes of the outlet), ``n_clusters`` (articles),
+        ``estimate, low, high, too_small, method``, sorted by outlet and group.
+    """
+    return _shares(_speech_rows(quotes_table), "group", n_boot=n_boot, seed=seed)
+
+
+def verb_shares(quotes_table: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Neutral vs loaded reporting verbs per outlet (share of speech quotes, cluster bootstrap).
+
+    Quotes without a reporting verb of their own (continuations, unattributed) count as
+    ``none``. Method and columns as in :func:`group_shares`, with ``verb_class`` for ``group``.
+    """
+    sp = _speech_rows(quotes_table).copy()
+    sp["verb_class"] = sp["verb_class"].where(~sp["rule"].str.startswith(("continuation", "same sentence")), None)
+    sp["verb_class"] = sp["verb_class"].fillna("none")
+    return _shares(sp, "verb_class", n_boot=n_boot, seed=seed)
+
+
+def verb_counts(quotes_table: pd.DataFrame) -> pd.DataFrame:
+    """Reporting verbs as written per outlet: ``outlet, verb, verb_class, count, example``
+    (the attribution sentence of the first quote), ordered by outlet, count descending, verb.
+    Continuations of a quote are not counted again."""
+    sp = _speech_rows(quotes_table)
+    sp = sp[sp["verb"].notna() & ~sp["rule"].str.startswith(("continuation", "same sentence"))]
+    rows = []
+    for (outlet, verb, cls), part in sp.groupby(["outlet", "verb", "verb_class"], sort=True):
+        rows.append({"outlet": outlet, "verb": verb, "verb_class": cls, "count": len(part),
+                     "example": part.iloc[0]["evidence"]})
+    out = pd.DataFrame(rows, columns=["outlet", "verb", "verb_class", "count", "example"])
+    return out.sort_values(["outlet", "count", "verb"], ascending=[True, False, True], kind="mergesort").reset_index(drop=True)
