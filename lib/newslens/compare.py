@@ -264,55 +264,77 @@ def content_words(text: str, *, lexicon: str | Path | Lexicon | None = None) -> 
 class Similarity(NamedTuple):
     """Scores of one pair of passages (all in 0..1)."""
 
-    score: float  #: max(ratio, (token_set + overlap) / 2)
+    score: float  #: max(ratio, contained, (token_sort + dice) / 2)
     ratio: float  #: normalised Indel similarity of the normalised texts (rapidfuzz ``ratio``)
-    token_set: float  #: rapidfuzz ``token_set_ratio``: forgives order and one text inside the other
-    overlap: float  #: overlap coefficient of the content-word stems
-    match: str  #: ``exact``, ``near-duplicate``, ``contained`` or ``paraphrase``
+    contained: float  #: rapidfuzz ``partial_ratio`` if >= 0.9 and the shorter text can stand alone, else 0
+    token_sort: float  #: rapidfuzz ``token_sort_ratio``: forgives word order
+    dice: float  #: Dice coefficient of the content-word stems
+    match: str  #: ``exact``, ``contained``, ``near-duplicate`` or ``paraphrase``
+
+
+# The shorter passage must be this substantial before "contained in the other" counts: a
+# common phrase ("the invasion of Ukraine") is inside thousands of unrelated sentences.
+_CONTAINED_MIN_WORDS = 5
+_CONTAINED_MIN_CONTENT = 3
+_CONTAINED_MIN_PARTIAL = 0.9
 
 
 def _score(norm_a: str, norm_b: str, content_a: frozenset[str], content_b: frozenset[str]) -> Similarity:
     from rapidfuzz import fuzz
 
     if norm_a == norm_b:
-        return Similarity(1.0, 1.0, 1.0, 1.0, "exact")
+        return Similarity(1.0, 1.0, 1.0, 1.0, 1.0, "exact")
     ratio = fuzz.ratio(norm_a, norm_b) / 100.0
-    token_set = fuzz.token_set_ratio(norm_a, norm_b) / 100.0
-    small = min(len(content_a), len(content_b))
-    overlap = len(content_a & content_b) / small if small else 0.0
-    score = max(ratio, (token_set + overlap) / 2.0)
-    if token_set >= 0.999 and overlap >= 0.999:
-        match = "contained"
-    elif ratio >= 0.9:
+    token_sort = fuzz.token_sort_ratio(norm_a, norm_b) / 100.0
+    total = len(content_a) + len(content_b)
+    dice = 2.0 * len(content_a & content_b) / total if total else 0.0
+    short_norm, short_content = (norm_a, content_a) if len(norm_a) <= len(norm_b) else (norm_b, content_b)
+    contained = 0.0
+    if len(short_norm.split()) >= _CONTAINED_MIN_WORDS and len(short_content) >= _CONTAINED_MIN_CONTENT:
+        partial = fuzz.partial_ratio(norm_a, norm_b) / 100.0
+        # Below 0.9 the best window is a loose echo ("innocent people" in a long quote), not
+        # the shorter passage printed inside the longer one.
+        contained = partial if partial >= _CONTAINED_MIN_PARTIAL else 0.0
+    score = max(ratio, contained, (token_sort + dice) / 2.0)
+    if ratio >= 0.9:
         match = "near-duplicate"
+    elif contained >= 0.95:
+        match = "contained"
     else:
         match = "paraphrase"
-    return Similarity(round(score, 6), round(ratio, 6), round(token_set, 6), round(overlap, 6), match)
+    return Similarity(*(round(x, 6) for x in (score, ratio, contained, token_sort, dice)), match)
 
 
 def similarity(a: str, b: str, *, lexicon: str | Path | Lexicon | None = None) -> Similarity:
     """Similarity of two passages, the score :func:`align` thresholds.
 
-    Method: two views of the pair, because copies and translations differ in different ways.
-    ``ratio`` is rapidfuzz's normalised Indel similarity (1 - edit distance / total length,
-    Levenshtein 1966) of the normalised texts: high for copies with small edits.
-    ``token_set`` (rapidfuzz ``token_set_ratio``) ignores word order and scores 1 when one
-    passage's words are a subset of the other's (a quote inside a sentence); ``overlap`` is the
-    overlap coefficient |A ∩ B| / min(|A|, |B|) (Szymkiewicz–Simpson) of the content-word stems,
-    which stays high for two translations of one quote that share the key words.
-    ``score = max(ratio, (token_set + overlap) / 2)``.
+    Method: three views of the pair, because copies, quotes inside sentences and translations
+    differ in different ways. ``ratio`` is rapidfuzz's normalised Indel similarity
+    (1 - edit distance / total length; Levenshtein 1966) of the normalised texts: high for
+    copies with small edits and for short renderings that share their function words ("They
+    sent us to our death" / "They sent us to die"). ``contained`` is rapidfuzz
+    ``partial_ratio`` (best alignment of the shorter text inside the longer), counted only when
+    it is at least 0.9 and the shorter text has at least 5 words and 3 content words, so a
+    quote printed inside another outlet's sentence scores high but a stock phrase or a loose
+    echo does not. The paraphrase view is
+    the mean of ``token_sort`` (rapidfuzz ``token_sort_ratio``, order-free) and the Dice
+    coefficient (Dice 1945) of the content-word stems, which stays high for two translations
+    of one quote that share the key words in another order.
+    ``score = max(ratio, contained, (token_sort + dice) / 2)``.
 
     Returns:
         :class:`Similarity` with ``match`` = ``exact`` (same after :func:`normalise`),
-        ``contained`` (one text's words and content words inside the other's),
-        ``near-duplicate`` (ratio >= 0.9) or ``paraphrase``.
+        ``near-duplicate`` (ratio >= 0.9), ``contained`` (partial ratio >= 0.95) or
+        ``paraphrase``.
 
     >>> similarity("I apologise for our treacherous invasion.",
-    ...            "'I apologise for our treacherous invasion,' he said").match
+    ...            "'I apologise for our treacherous invasion,' he said through tears").match
     'contained'
     >>> s = similarity("They sent us to our death", "They sent us to die")
     >>> s.match, round(s.score, 2)
     ('paraphrase', 0.82)
+    >>> round(similarity("peaceful Ukrainian civilians", "the peaceful life of the Ukrainian people").score, 2)
+    0.59
     """
     lex = load_lexicon(lexicon)
     return _score(normalise(a), normalise(b), frozenset(content_words(a, lexicon=lex)),
@@ -388,6 +410,7 @@ def passages(
     corpus: Any,
     *,
     quotes: bool = True,
+    min_words: int = 4,
     min_content_words: int = 2,
     lexicon: str | Path | Lexicon | None = None,
 ) -> pd.DataFrame:
@@ -399,6 +422,8 @@ def passages(
     Args:
         corpus: a Corpus (``articles``, ``sentences``, ``quotes``).
         quotes: also use the ``quotes`` table (when the corpus has one).
+        min_words: passages with fewer words are dropped: two- and three-word phrases
+            ("cannon meat", "good people") recur by chance and are not shared passages.
         min_content_words: passages with fewer distinct content words are dropped; 2 keeps
             short quotes such as "They sent us to our death" (sent, death).
         lexicon: lexicon file or :class:`Lexicon` (function words).
@@ -412,13 +437,15 @@ def passages(
 
     >>> from types import SimpleNamespace
     >>> s = pd.DataFrame({"article_id": ["a", "a"], "outlet": ["A", "A"], "sentence": [0, 1],
-    ...                   "text": ["Hello.", "Putin is a liar."], "start": [0, 7], "end": [6, 23]})
+    ...                   "text": ["Hello there.", "Putin is a liar."], "start": [0, 13], "end": [12, 29]})
     >>> passages(SimpleNamespace(articles=None, sentences=s))[["kind", "unit", "content"]]
            kind  unit     content
     0  sentence     1  liar putin
     """
-    if min_content_words < 1:
-        raise ValueError(f"min_content_words must be at least 1, got {min_content_words}")
+    if min_content_words < 1 or min_words < 1:
+        raise ValueError(
+            f"min_words and min_content_words must be at least 1, got {min_words} and {min_content_words}"
+        )
     lex = load_lexicon(lexicon)
     _, sentences, quote_table = _tables(corpus)
     parts = [sentences.assign(kind="sentence", unit=sentences["sentence"])]
@@ -431,7 +458,7 @@ def passages(
     table["norm"] = [normalise(t) for t in table["text"]]
     table["content"] = [" ".join(content_words(t, lexicon=lex)) for t in table["text"]]
     table["n_words"] = [len(n.split()) for n in table["norm"]]
-    keep = table["content"].str.split().str.len().fillna(0) >= min_content_words
+    keep = (table["content"].str.split().str.len().fillna(0) >= min_content_words) & (table["n_words"] >= min_words)
     table = table[keep].sort_values(["article_id", "start", "kind", "unit"], kind="stable")
     table = table.reset_index(drop=True)
     table.insert(0, "passage", np.arange(len(table), dtype="int64"))
@@ -448,6 +475,7 @@ class Alignment:
     sentences: pd.DataFrame
     links: pd.DataFrame
     articles: pd.DataFrame
+    near_misses: pd.DataFrame
     params: dict[str, Any]
 
 
@@ -487,37 +515,78 @@ def _shingles(norm: str, content: str) -> tuple[list[int], list[int]]:
     return ([_token_hash(t) for t in content.split()], [_token_hash(b) for b in sorted(bigrams)])
 
 
+@cache
+def _band_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band) that datasketch picks for a Jaccard threshold: the split that
+    minimises the (equally weighted) false-positive and false-negative areas under the LSH
+    S-curve (Leskovec, Rajaraman & Ullman, *Mining of Massive Datasets*, sec. 3.4)."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return int(lsh.b), int(lsh.r)
+
+
 def _lsh_candidates(
     sets: list[list[int]], *, threshold: float, num_perm: int, seed: int
 ) -> set[tuple[int, int]]:
-    """Candidate pairs (i < j) whose MinHash signatures collide in at least one LSH band."""
-    from datasketch import LeanMinHash, MinHash, MinHashLSH
+    """Candidate pairs (i < j) whose MinHash signatures agree on all rows of at least one band.
+
+    Signatures are datasketch MinHashes (its permutation scheme, our deterministic token
+    hashes); banding is done with numpy on the signature matrix, one sort per band, which is
+    the same test as ``MinHashLSH.query`` at a fraction of the per-key Python cost.
+    """
+    from datasketch import MinHash
 
     nonempty = [i for i, s in enumerate(sets) if s]
+    if len(nonempty) < 2:
+        return set()
     mins = MinHash.bulk([sets[i] for i in nonempty], num_perm=num_perm, seed=seed, hashfunc=_identity)
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    leans = [LeanMinHash(m) for m in mins]
-    with lsh.insertion_session() as session:
-        for i, m in zip(nonempty, leans, strict=True):
-            session.insert(i, m, check_duplication=False)
+    sigs = np.vstack([m.hashvalues for m in mins])
+    ids = np.asarray(nonempty, dtype="int64")
+    bands, rows = _band_params(threshold, num_perm)
     out: set[tuple[int, int]] = set()
-    for i, m in zip(nonempty, leans, strict=True):
-        for j in lsh.query(m):
-            if j > i:
-                out.add((i, j))
+    for band in range(bands):
+        block = np.ascontiguousarray(sigs[:, band * rows:(band + 1) * rows])
+        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        # Start of each run of equal keys; runs of length >= 2 are buckets with candidates.
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        sizes = np.diff(np.r_[starts, len(keys)])
+        for st, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
+            members = np.sort(ids[order[st:st + size]])
+            for a_pos in range(size - 1):
+                a = int(members[a_pos])
+                out.update((a, int(b)) for b in members[a_pos + 1:])
     return out
+
+
+def _prune_common(content_sets: list[list[int]], *, max_df: float) -> list[list[int]]:
+    """Drop stems that occur in more than ``max_df`` of the passages (and in more than 20) from
+    the blocking sets only: a stem in every other sentence of a one-story corpus ("russian")
+    makes unrelated passages collide without helping to find true pairs."""
+    n = len(content_sets)
+    df = Counter(h for s in content_sets for h in set(s))
+    limit = max(20.0, max_df * n)
+    common = {h for h, k in df.items() if k > limit}
+    if not common:
+        return content_sets
+    return [[h for h in s if h not in common] for s in content_sets]
 
 
 def align(
     corpus: Any,
     *,
-    threshold: float = 0.6,
+    threshold: float = 0.7,
     candidate_threshold: float = 0.3,
+    max_df: float = 0.02,
+    near_miss: float = 0.2,
     num_perm: int = 128,
     seed: int = 1,
     quotes: bool = True,
     same_outlet: bool = False,
     duplicates: bool = False,
+    min_words: int = 4,
     min_content_words: int = 2,
     speakers: pd.DataFrame | None = None,
     lexicon: str | Path | Lexicon | None = None,
@@ -554,11 +623,15 @@ def align(
         threshold: minimum :func:`similarity` score of an aligned pair (0..1).
         candidate_threshold: Jaccard similarity the LSH banding targets (lower finds more
             paraphrases and costs more comparisons).
+        max_df: content stems found in more than this share of passages (and in more than
+            20) are left out of the content-word blocking sets (not out of the scores).
+        near_miss: candidate pairs scoring within this distance below ``threshold`` are kept
+            in ``near_misses``, to show what the threshold just excluded.
         num_perm: MinHash permutations. seed: MinHash seed (candidate generation is random;
             the same seed gives the same result).
         quotes: align quotes as units of their own.
         same_outlet, duplicates: which article pairs count (see above).
-        min_content_words: see :func:`passages`.
+        min_words, min_content_words: see :func:`passages`.
         speakers: optional table with ``article_id``, ``quote_id``, ``speaker`` (e.g.
             :func:`quote_speakers`) used to label quote passages in the clusters.
         lexicon: lexicon file or :class:`Lexicon`.
@@ -584,12 +657,14 @@ def align(
         * ``links``: ``article_id``, ``outlet``, ``sentence``, ``other_outlet``: which other
           outlets carry each shared sentence.
         * ``articles``: ``article_id``, ``outlet``, ``published``, ``family``.
+        * ``near_misses``: like ``pairs``, for scored candidates below ``threshold`` (by at
+          most ``near_miss``), ordered by ``score`` descending; not clustered.
 
     Raises:
         ValueError: a threshold outside 0..1 or a bad ``num_perm``.
     """
     if not 0.0 < threshold <= 1.0:
-        raise ValueError(f"threshold must be in (0, 1], e.g. 0.6; got {threshold}")
+        raise ValueError(f"threshold must be in (0, 1], e.g. 0.7; got {threshold}")
     if not 0.0 < candidate_threshold < 1.0:
         raise ValueError(f"candidate_threshold must be in (0, 1), e.g. 0.3; got {candidate_threshold}")
     if num_perm < 16:
@@ -597,7 +672,7 @@ def align(
     lex = load_lexicon(lexicon)
     articles, sentences, _ = _tables(corpus)
     info = _article_info(articles)
-    P = passages(corpus, quotes=quotes, min_content_words=min_content_words, lexicon=lex)
+    P = passages(corpus, quotes=quotes, min_words=min_words, min_content_words=min_content_words, lexicon=lex)
     missing = sorted(set(P["article_id"]) - set(info["article_id"]))
     if missing:
         raise KeyError(f"sentences/quotes mention article_id(s) not in the articles table: {missing[:5]}")
@@ -638,7 +713,7 @@ def align(
 
     uf = _UnionFind(len(P))
     pair_rows: list[tuple[int, int, Similarity]] = []
-    exact = Similarity(1.0, 1.0, 1.0, 1.0, "exact")
+    exact = Similarity(1.0, 1.0, 1.0, 1.0, 1.0, "exact")
     for ms in members:
         for k, m in enumerate(ms[1:], start=1):
             uf.union(ms[0], m)
@@ -652,20 +727,24 @@ def align(
     content_sets, bigram_sets = zip(*(_shingles(norms[r], contents[r]) for r in reps), strict=True) if reps else ((), ())
     candidates = _lsh_candidates(list(bigram_sets), threshold=max(candidate_threshold, 0.5),
                                  num_perm=num_perm, seed=seed)
-    candidates |= _lsh_candidates(list(content_sets), threshold=candidate_threshold,
-                                  num_perm=num_perm, seed=seed)
+    candidates |= _lsh_candidates(_prune_common(list(content_sets), max_df=max_df),
+                                  threshold=candidate_threshold, num_perm=num_perm, seed=seed)
     content_frozen = [frozenset(contents[r].split()) for r in reps]
 
     # 3. score candidates; link the earliest allowed pair of members
+    near_rows: list[tuple[int, int, Similarity]] = []
     for ga, gb in sorted(candidates):
         sim = _score(norms[reps[ga]], norms[reps[gb]], content_frozen[ga], content_frozen[gb])
-        if sim.score < threshold:
+        if sim.score < threshold - near_miss:
             continue
         link = next(((a, b) for a in members[ga] for b in members[gb] if allowed(a, b)), None)
         if link is None:
             continue
-        uf.union(link[0], link[1])
         a, b = sorted(link, key=lambda i: rank[i])
+        if sim.score < threshold:
+            near_rows.append((a, b, sim))
+            continue
+        uf.union(link[0], link[1])
         pair_rows.append((a, b, sim))
 
     # 4. clusters: a passage is shared when its component holds a passage it may be paired with
@@ -692,14 +771,18 @@ def align(
     P["cluster"] = pd.array([cluster_id.get(int(c), pd.NA) for c in comp], dtype="Int64")
 
     pairs = _pairs_table(P, pair_rows)
+    near = _pairs_table(P, near_rows).sort_values(
+        ["score", "article_a", "start_a", "article_b", "start_b"], ascending=[False, True, True, True, True],
+        kind="stable").reset_index(drop=True)
     clusters = _clusters_table(P, comp_members, shared_comps, lex, speakers)
     sent_table, links = _sentence_coverage(P, sentences, same_outlet=same_outlet, duplicates=duplicates,
                                            family_of=family_of)
     P = P.drop(columns=["_comp", "family"])
-    params = {"threshold": threshold, "candidate_threshold": candidate_threshold, "num_perm": num_perm,
+    params = {"threshold": threshold, "candidate_threshold": candidate_threshold, "max_df": max_df,
+              "near_miss": near_miss, "num_perm": num_perm,
               "seed": seed, "quotes": quotes, "same_outlet": same_outlet, "duplicates": duplicates,
-              "min_content_words": min_content_words, "lexicon": lex.path}
-    return Alignment(P, pairs, clusters, sent_table, links, info.drop(columns="_order"), params)
+              "min_words": min_words, "min_content_words": min_content_words, "lexicon": lex.path}
+    return Alignment(P, pairs, clusters, sent_table, links, info.drop(columns="_order"), near, params)
 
 
 def _pairs_table(P: pd.DataFrame, rows: list[tuple[int, int, Similarity]]) -> pd.DataFrame:
@@ -1429,3 +1512,309 @@ def line_up(
     out["_pub"] = out["published"].fillna("~").astype(str)
     out = out.sort_values(["quantity", "_pub", "article_id", "start"], kind="stable")
     return out[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# named people and places
+
+# A name token: initials ("U.S."), a capitalised word (with inner hyphens/apostrophes), or a
+# capitalised word broken by a stray hyphenation ("Dmitrien- ko"); an optional possessive ends
+# the name ("Moscow’s Luzhniki Stadium" is two names).
+_NAME_TOKEN = re.compile(
+    r"(?<![\w’'])(?P<tok>(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[a-z]-\s[a-z]+|[A-Z][\w\-]*(?:[’'][A-Za-z]+)*)"
+    r"(?P<poss>\s?[’']s\b|(?<=s)[’'](?!\w))?"
+)
+_CONNECTORS = frozenset({"of", "of the", "de", "da", "del", "di", "du", "la", "le", "von", "van", "al", "bin"})
+_GAP = re.compile(r"^(?:\s+|\s+(?:of the|of|de|da|del|di|du|la|le|von|van|al|bin)\s+)$")
+# Positions where any word is capitalised: sentence start, after an opening quote or a colon.
+_INITIAL_BEFORE = re.compile(r"(?:^|[:“\"‘'(\[•\-–—]\s*|[.!?]\s+)[\s“\"‘'(\[]*$")
+_LOWER_WORD = re.compile(r"(?<![\w’'])[a-z][a-z’'\-]+")
+
+
+class _Mention(NamedTuple):
+    start: int
+    end: int
+    text: str
+    name: str
+    kind: str  # person, place, organisation, unresolved, other
+
+
+def _clean_token(tok: str) -> str:
+    return re.sub(r"-\s", "", tok)
+
+
+def _classify_run(run: list[tuple[str, int, int]], titled: bool, lex: Lexicon) -> str:
+    words = [t for t, _, _ in run]
+    if words[-1] in lex.place_words and len(words) > 1:
+        return "place"
+    if any(w in lex.organisation_words for w in words):
+        return "organisation"
+    if titled or len(words) >= 2:
+        return "person"
+    return "unresolved"
+
+
+def _sequences(text: str) -> list[list[tuple[str, int, int, bool]]]:
+    """Runs of capitalised tokens (token, start, end, possessive) separated only by spaces or
+    name connectors ("of the"); a possessive ends a run."""
+    runs: list[list[tuple[str, int, int, bool]]] = []
+    prev_end = -1
+    for m in _NAME_TOKEN.finditer(text):
+        tok = (m.group("tok"), m.start("tok"), m.end("tok"), bool(m.group("poss")))
+        if runs and prev_end >= 0 and not runs[-1][-1][3] and _GAP.match(text[prev_end:m.start()]):
+            gap = text[prev_end:m.start()].strip()
+            if gap:
+                runs[-1].append((gap, prev_end, m.start(), False))  # connector kept in place
+            runs[-1].append(tok)
+        else:
+            runs.append([tok])
+        prev_end = m.end("tok") if not m.group("poss") else -1
+    return runs
+
+
+def _mentions_in_sentence(
+    text: str, *, lower_vocab: set[str], lex: Lexicon
+) -> list[_Mention]:
+    """Name mentions in one sentence, before article-level merging (see :func:`entities`)."""
+    out: list[_Mention] = []
+    for seq in _sequences(text):
+        toks = [(_clean_token(t), s, e) for t, s, e, _ in seq]
+        # Drop words that are capitalised only because of where they stand (Mikheev 2002):
+        # at the start of a sentence or quote, a word the article also uses in lower case.
+        while toks:
+            t, s, _ = toks[0]
+            initial = bool(_INITIAL_BEFORE.search(text[:s]))
+            low = t.lower()
+            if low in _CONNECTORS or low in lex.function_words or (
+                initial and low in lower_vocab and t not in lex.places and t not in lex.organisations
+            ):
+                toks = toks[1:]
+                continue
+            break
+        i, run, titled = 0, [], False
+
+        def flush() -> None:
+            nonlocal run, titled
+            while run and run[-1][0].lower() in _CONNECTORS:
+                run = run[:-1]
+            if run:
+                kind = _classify_run(run, titled, lex)
+                name = " ".join(t for t, _, _ in run)
+                if kind == "organisation":
+                    name = lex.organisations.get(name, name)
+                out.append(_Mention(run[0][1], run[-1][2], text[run[0][1]:run[-1][2]], name, kind))
+                titled = False
+            run = []
+
+        whole = " ".join(t for t, _, _ in toks)
+        if len(toks) > 1 and toks[-1][0] in lex.place_words and whole not in lex.organisations:
+            out.append(_Mention(toks[0][1], toks[-1][2], text[toks[0][1]:toks[-1][2]],
+                                lex.places.get(whole, whole), "place"))
+            continue
+        while i < len(toks):
+            # Longest known place or organisation starting here ("Interfax Ukraine News Agency").
+            hit = None
+            for j in range(min(len(toks), i + 6), i, -1):
+                span = " ".join(t for t, _, _ in toks[i:j])
+                cand = span if span in lex.places or span in lex.organisations else None
+                if cand is None and span.isupper() and len(span) > 3:
+                    cand = span.title() if span.title() in lex.places else None
+                if cand is not None:
+                    hit = (j, cand)
+                    break
+            if hit is not None:
+                flush()
+                j, span = hit
+                s, e = toks[i][1], toks[j - 1][2]
+                if span in lex.places:
+                    out.append(_Mention(s, e, text[s:e], lex.places[span], "place"))
+                else:
+                    out.append(_Mention(s, e, text[s:e], lex.organisations[span], "organisation"))
+                i = j
+                continue
+            t = toks[i][0]
+            if t in lex.demonyms or t.lower() in lex.function_words or (t.isupper() and len(t) > 5):
+                flush()
+            elif t in lex.titles:
+                flush()
+                titled = True
+            elif t.lower() in _CONNECTORS and not run:
+                pass
+            else:
+                run.append(toks[i])
+            i += 1
+        flush()
+    return out
+
+
+def _speech_cue(text: str, m: _Mention, lex: Lexicon) -> bool:
+    """A single capitalised word acts as a person: "Lavrov told", "officer, Vladimir, told"."""
+    after = text[m.end:]
+    nxt = re.match(r"^\s*,?\s*([a-z]+)", after)
+    if nxt and nxt.group(1) in lex.speech_verbs:
+        return True
+    before = text[:m.start]
+    return bool(re.search(r"\b[a-z]+,\s*$", before)) and after.lstrip().startswith(",")
+
+
+def entities(
+    corpus: Any,
+    *,
+    lexicon: str | Path | Lexicon | None = None,
+    merge_threshold: float = 88.0,
+) -> pd.DataFrame:
+    """Named people, places and organisations mentioned in each sentence.
+
+    Method: a rule-based finder that needs no downloaded model. spaCy and stanza models are
+    downloaded from a model hub, which newslens never contacts (users work offline and
+    results must not change when a hub updates a model); no maintained NER model installs as
+    a plain PyPI wheel. Capitalisation-based name finding is the classic baseline (e.g.
+    Mikheev, Moens & Grover 1999, "Named entity recognition without gazetteers"):
+
+    1. Runs of capitalised words (joined by "of", "of the", "bin" ...) are candidate names; a
+       possessive ends a run ("Moscow's Luzhniki Stadium").
+    2. Sentence-initial and quote-initial words are kept only if the article never uses them
+       in lower case (Mikheev 2002, "Periods, capitalized words, etc.", *Computational
+       Linguistics* 28(3), the document-centred approach); function words are dropped.
+    3. Known places and organisations from the lexicon (``places``, ``organisations``, with
+       their other spellings: Kiev -> Kyiv) are matched longest first; demonyms and titles are
+       stripped ("Russian Foreign Minister Sergey Lavrov" -> person "Sergey Lavrov"); a
+       sequence ending in a place word ("Luzhniki Stadium") is a place and one holding an
+       organisation word ("State Emergency Service") an organisation.
+    4. What remains is a person when it follows a title or has two or more words; a single
+       word is a person when a speech verb follows it ("Lavrov told"), when it is an
+       appositive (", Vladimir, told"), or when it is the surname of a person named in full
+       in the same article (or, failing that, anywhere in the corpus with a single match):
+       "Mr Zheleznyak" -> "Alexei Zheleznyak". Full names with the same surname and a
+       rapidfuzz ratio of at least ``merge_threshold`` are one person ("Vladmir Putin" ->
+       "Vladimir Putin", the most frequent spelling). Everything else is ``other``.
+
+    Limits: people named by one word with no cue stay ``other``; places not in the gazetteer
+    are found only from a place word; first names alone are never merged with full names
+    ("Vladimir" the soldier is not "Vladimir Putin").
+
+    Args:
+        corpus: a Corpus (``sentences``; ``articles`` bodies give each article's lower-case
+            vocabulary when present, else its sentences do).
+        lexicon: lexicon file or :class:`Lexicon`.
+        merge_threshold: rapidfuzz ratio (0-100) above which two full names with the same
+            surname are one person.
+
+    Returns:
+        One row per mention, ordered by (``article_id``, ``start``): ``article_id``,
+        ``outlet``, ``sentence``, ``start``, ``end`` (body offsets), ``text`` (as printed),
+        ``name`` (canonical), ``kind`` (``person``, ``place``, ``organisation``, ``other``).
+
+    >>> from types import SimpleNamespace
+    >>> s = pd.DataFrame({"article_id": ["a", "a"], "outlet": ["A", "A"], "sentence": [0, 1],
+    ...     "text": ["Russian Foreign Minister Sergey Lavrov spoke in Kiev.", "Lavrov told reporters."],
+    ...     "start": [0, 54], "end": [53, 76]})
+    >>> entities(SimpleNamespace(articles=None, sentences=s))[["text", "name", "kind"]]
+                text           name    kind
+    0  Sergey Lavrov  Sergey Lavrov  person
+    1           Kiev           Kyiv   place
+    2         Lavrov  Sergey Lavrov  person
+    """
+    from rapidfuzz import fuzz
+
+    lex = load_lexicon(lexicon)
+    articles, sentences, _ = _tables(corpus)
+    bodies: dict[str, str] = {}
+    if "body" in articles:
+        bodies = dict(zip(articles["article_id"].astype(str), articles["body"].fillna("").astype(str), strict=True))
+    rows: list[tuple[str, str, int, int, _Mention, bool]] = []
+    for article_id, g in sentences.groupby(sentences["article_id"].astype(str), sort=True):
+        body = bodies.get(article_id) or "\n".join(g["text"].astype(str))
+        lower_vocab = {w for w in _LOWER_WORD.findall(body)}
+        for k, st, text, outlet in zip(g["sentence"], g["start"], g["text"].astype(str), g["outlet"].astype(str),
+                                       strict=True):
+            for m in _mentions_in_sentence(text, lower_vocab=lower_vocab, lex=lex):
+                cue = m.kind == "unresolved" and _speech_cue(text, m, lex)
+                rows.append((article_id, outlet, int(k), int(st), m, cue))
+
+    # Full person names: merge spelling variants that share a surname.
+    full = Counter(m.name for *_, m, _ in rows if m.kind == "person" and " " in m.name)
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(full, key=lambda n: (-full[n], -len(n), n)):
+        by_surname[name.split()[-1]].append(name)
+    canonical: dict[str, str] = {}
+    for names in by_surname.values():
+        for name in names:
+            canonical[name] = next((c for c in names if canonical.get(c) == c and
+                                    fuzz.ratio(c, name) >= merge_threshold), name)
+    corpus_surname = {s: {canonical[n] for n in ns} for s, ns in by_surname.items()}
+
+    # Per article: resolve single words (surname of a full name here, else anywhere if unique).
+    out = []
+    for article_id, group in _group_rows(rows):
+        here_full = {m.name: canonical[m.name] for *_, m, _ in group if m.kind == "person" and m.name in canonical}
+        here_surname: dict[str, set[str]] = defaultdict(set)
+        for n, c in here_full.items():
+            here_surname[n.split()[-1]].add(c)
+        singles = {m.name for *_, m, cue in group if m.kind == "person" and " " not in m.name or cue}
+        for _, outlet, k, st, m, cue in group:
+            name, kind = m.name, m.kind
+            if kind == "person" and name in canonical:
+                name = canonical[name]
+            elif kind in ("person", "unresolved"):
+                if len(here_surname.get(name, ())) == 1:
+                    name, kind = next(iter(here_surname[name])), "person"
+                elif name not in here_surname and len(corpus_surname.get(name, ())) == 1 and (
+                    kind == "person" or cue or name in singles
+                ):
+                    name, kind = next(iter(corpus_surname[name])), "person"
+                elif kind == "person" or cue or name in singles:
+                    kind = "person"
+                elif len(corpus_surname.get(name, ())) == 1:
+                    name, kind = next(iter(corpus_surname[name])), "person"
+                else:
+                    kind = "other"
+            out.append((article_id, outlet, k, st + m.start, st + m.end, m.text, name, kind))
+    cols = ["article_id", "outlet", "sentence", "start", "end", "text", "name", "kind"]
+    table = pd.DataFrame(out, columns=cols)
+    return table.sort_values(["article_id", "start", "end"], kind="stable").reset_index(drop=True)
+
+
+def _group_rows(rows: list) -> Iterable[tuple[str, list]]:
+    groups: dict[str, list] = defaultdict(list)
+    for r in rows:
+        groups[r[0]].append(r)
+    return sorted(groups.items())
+
+
+def who_where(
+    mentions: pd.DataFrame,
+    *,
+    kinds: Sequence[str] = ("person", "place"),
+) -> pd.DataFrame:
+    """Who (and which places) each outlet names: mentions and articles per name and outlet.
+
+    Args:
+        mentions: the table from :func:`entities`.
+        kinds: entity kinds to keep.
+
+    Returns:
+        One row per (name, outlet) with at least one mention, ordered by (``kind``,
+        ``n_outlets`` descending, ``name``, ``outlet``): ``kind``, ``name``, ``n_outlets``
+        (outlets naming it), ``outlet``, ``n_articles``, ``n_mentions``.
+        ``table.pivot_table(index=["kind", "name"], columns="outlet", values="n_mentions",
+        fill_value=0)`` gives the who-appears-where grid.
+
+    >>> m = pd.DataFrame({"article_id": ["a", "a", "b"], "outlet": ["A", "A", "B"],
+    ...     "name": ["Vladimir Putin", "Kyiv", "Vladimir Putin"], "kind": ["person", "place", "person"]})
+    >>> who_where(m)
+         kind            name  n_outlets outlet  n_articles  n_mentions
+    0  person  Vladimir Putin          2      A           1           1
+    1  person  Vladimir Putin          2      B           1           1
+    2   place            Kyiv          1      A           1           1
+    """
+    _require(mentions, ("article_id", "outlet", "name", "kind"), name="mentions")
+    m = mentions[mentions["kind"].isin(list(kinds))]
+    cols = ["kind", "name", "n_outlets", "outlet", "n_articles", "n_mentions"]
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    t = m.groupby(["kind", "name", "outlet"], sort=True).agg(
+        n_articles=("article_id", "nunique"), n_mentions=("article_id", "size")).reset_index()
+    t["n_outlets"] = t.groupby(["kind", "name"])["outlet"].transform("nunique")
+    t = t.sort_values(["kind", "n_outlets", "name", "outlet"], ascending=[True, False, True, True], kind="stable")
+    return t[cols].reset_index(drop=True)
