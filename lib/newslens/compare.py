@@ -1521,7 +1521,7 @@ def line_up(
 # capitalised word broken by a stray hyphenation ("Dmitrien- ko"); an optional possessive ends
 # the name ("Moscow’s Luzhniki Stadium" is two names).
 _NAME_TOKEN = re.compile(
-    r"(?<![\w’'])(?P<tok>(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[a-z]-\s[a-z]+|[A-Z][\w\-]*(?:[’'][A-Za-z]+)*)"
+    r"(?<![\w’'])(?P<tok>(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[a-z]-\s[a-z]+|[A-Z][\w\-]*(?:[’'](?!s\b)[A-Za-z]+)*)"
     r"(?P<poss>\s?[’']s\b|(?<=s)[’'](?!\w))?"
 )
 _CONNECTORS = frozenset({"of", "of the", "de", "da", "del", "di", "du", "la", "le", "von", "van", "al", "bin"})
@@ -1584,7 +1584,7 @@ def _mentions_in_sentence(
         while toks:
             t, s, _ = toks[0]
             initial = bool(_INITIAL_BEFORE.search(text[:s]))
-            low = t.lower()
+            low = t.lower().replace("’", "'")
             if low in _CONNECTORS or low in lex.function_words or (
                 initial and low in lower_vocab and t not in lex.places and t not in lex.organisations
             ):
@@ -1633,7 +1633,9 @@ def _mentions_in_sentence(
                 i = j
                 continue
             t = toks[i][0]
-            if t in lex.demonyms or t.lower() in lex.function_words or (t.isupper() and len(t) > 5):
+            if t in lex.demonyms or t.lower().replace("’", "'") in lex.function_words or (
+                t.isupper() and len(t) > 5
+            ):
                 flush()
             elif t in lex.titles:
                 flush()
@@ -1756,6 +1758,8 @@ def entities(
             name, kind = m.name, m.kind
             if kind == "person" and name in canonical:
                 name = canonical[name]
+            elif kind == "unresolved" and name.isupper():
+                kind = "other"  # an unknown acronym ("HQ said") is not a person
             elif kind in ("person", "unresolved"):
                 if len(here_surname.get(name, ())) == 1:
                     name, kind = next(iter(here_surname[name])), "person"
