@@ -138,6 +138,7 @@ class Roles:
     title_pattern: re.Pattern[str]
     gender: dict[str, str]
     prior_groups: frozenset[str]
+    not_person: frozenset[str]
     source: str
 
 
@@ -229,6 +230,7 @@ def _roles_cached(path: str, mtime: float) -> Roles:
         else re.compile(r"(?!)"),
         gender=gender,
         prior_groups=frozenset(str(g) for g in data.get("side_prior_groups") or []),
+        not_person=frozenset(str(w).lower() for w in data.get("not_person_heads") or []),
         source=path,
     )
 
@@ -399,6 +401,7 @@ class _Mention:
     gender: str | None = None
     profile: list[tuple[str, str]] = field(default_factory=list)  # (cue text, where)
     collective: bool = False
+    looks_personal: bool = False
     referent: _Mention | None = None  # for pronouns and anaphoric descriptions, once resolved
 
 
@@ -445,7 +448,9 @@ def _name_mentions(masked: str, s0: int, s1: int, si: int, roles: Roles) -> list
             hit = None
             for pat in (roles.title_pattern, roles.pattern, roles.side_pattern):
                 mm = pat.match(masked, pos, end)
-                if mm and mm.end() > pos and (mm.end() == end or not masked[mm.end()].isalnum()):
+                if mm and mm.end() > pos and (
+                    mm.end() == end or not masked[mm.end()].isalnum() or masked[mm.end() - 1].isspace()
+                ):
                     hit = mm
                     break
             word = re.match(r"(?:[^\s]|-\s(?=[a-z]))+", masked[pos:end])
@@ -482,9 +487,17 @@ def _name_mentions(masked: str, s0: int, s1: int, si: int, roles: Roles) -> list
         text = masked[pos:name_end].rstrip(".,")
         if not text or _POSSESSIVE.search(text) or text.lower() in stops:
             continue
-        out.append(
-            _Mention(pos, pos + len(text), si, "name", text, name=_clean_name(text), gender=gender, profile=profile)
+        mention = _Mention(pos, pos + len(text), si, "name", text, name=_clean_name(text), gender=gender, profile=profile)
+        # "Anna Kovacs" looks like a person's name; "Drama Theatre", "Defense Intelligence Agency"
+        # do not (a place or body head word, or a role word right after the run).
+        words = text.split()
+        follows = re.match(r"\s+([A-Za-z]+)", masked[pos + len(text) : end])
+        mention.looks_personal = (
+            len(words) >= 2
+            and words[-1].lower() not in roles.not_person
+            and not (follows and roles.pattern.fullmatch(follows.group(1).lower()))
         )
+        out.append(mention)
     return out
 
 
@@ -692,7 +705,7 @@ def _people(doc: _Doc) -> None:
             after, re.match(r"(?:\s*,[^,.;:\u2591]{0,50},)?\s*(?:\w+ly\s+|has\s+|had\s+|have\s+|also\s+)*", after).end()
         )
         titled = any(w in ("title", "premodifier", "appositive") for _, w in m.profile) or m.role is not None
-        if titled or subject:
+        if titled or subject or m.looks_personal:
             person_names.add(m.name)
     surnames = {n.split()[-1].lower() for n in person_names}
     for m in doc.mentions:
@@ -828,7 +841,7 @@ def _group_antecedent(doc: _Doc, m: _Mention) -> _Mention | None:
 _TITLE_CUES = re.compile(
     r"\b(?:performance\s+of|song|songs|anthem|album|film|movie|book|novel|poem|play|show|series|titled|"
     r"entitled|headlined|headline|slogan|slogans|banner|banners|placard|placards|sign|hashtag|"
-    r"lines|lyrics|chant|chanting|motto|caption|nicknamed|codenamed|operation)\b[^.;\u2591]{0,25}$",
+    r"lines|lyrics|sang|sing|sung|singing|chant|chanting|motto|caption|nicknamed|codenamed|operation)\b[^.;\u2591]{0,25}$",
     re.IGNORECASE,
 )
 _SCARE_CUES = re.compile(
@@ -1025,7 +1038,7 @@ def _speech(doc: _Doc, span: QuoteSpanLike, found: _Found, short: bool, chained:
     if found.verb is not None and found.governs:
         return True, f"reporting verb {found.verb.group()!r}"
     if chained:
-        return True, "continues the previous quote of the same sentence"
+        return True, "continues the previous speaker's quote"
     if short:
         return False, f"short ({_inner_words(doc, span)} words) with no reporting verb: scare quote or term"
     if found.verb is not None:
@@ -1177,14 +1190,11 @@ def attribute(
         prev = out[-1] if out else None
         prev_span = spans[k - 1] if k else None
         same_sentence = prev_span is not None and _sentence_at(doc, prev_span.start) == _sentence_at(doc, span.start)
-        chained = (
-            found.verb is None and prev is not None and prev.is_speech and same_sentence and prev.speaker is not None
-        )
-        is_speech, speech_cue = _speech(doc, span, found, short, chained)
-        inherit = None
-        if is_speech and found.verb is None and prev is not None and prev.is_speech and prev.speaker is not None:
-            if chained or _continues(doc, prev_span, span, founds[-2]):
-                inherit = prev
+        can_inherit = found.verb is None and prev is not None and prev.is_speech and prev.speaker is not None
+        chained = can_inherit and same_sentence
+        continues = can_inherit and (chained or _continues(doc, prev_span, span, founds[-2]))
+        is_speech, speech_cue = _speech(doc, span, found, short, continues)
+        inherit = prev if is_speech and continues else None
         if inherit is not None:
             out.append(
                 Attribution(
@@ -1505,6 +1515,9 @@ def voices(quotes_table: pd.DataFrame) -> pd.DataFrame:
         Unattributed quotes appear as speaker ``unknown``.
     """
     sp = _speech_rows(quotes_table).copy()
+    cols = ["outlet", "speaker_canonical", "group", "n_quotes", "n_words", "n_articles", "example"]
+    if sp.empty:
+        return pd.DataFrame(columns=cols)
     sp["speaker_canonical"] = sp["speaker_canonical"].fillna("unknown")
     sp["n_words"] = sp["text"].str.split().str.len()
     rows = []
@@ -1516,7 +1529,6 @@ def voices(quotes_table: pd.DataFrame) -> pd.DataFrame:
             "n_quotes": len(part), "n_words": int(part["n_words"].sum()),
             "n_articles": part["article_id"].nunique(), "example": ex["text"],
         })
-    cols = ["outlet", "speaker_canonical", "group", "n_quotes", "n_words", "n_articles", "example"]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["outlet", "n_quotes", "speaker_canonical"], ascending=[True, False, True],
                            kind="mergesort").reset_index(drop=True)
@@ -1550,7 +1562,10 @@ def speakers(quotes_table: pd.DataFrame) -> pd.DataFrame:
 def _shares(sp: pd.DataFrame, column: str, *, n_boot: int, seed: int) -> pd.DataFrame:
     from newslens import stats
 
-    levels = sorted(sp[column].fillna("unknown").unique())
+    if sp.empty:
+        levels = []
+    else:
+        levels = sorted(sp[column].fillna("unknown").unique())
     parts = []
     for level in levels:
         d = sp.assign(hit=(sp[column].fillna("unknown") == level).astype(float))
