@@ -113,7 +113,7 @@ _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|(?:and|&|de|van|von|der|
 _PLACE = r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}"
 _AGENCY = r"\((?:Reuters|AP|AFP|Bloomberg|CNN|dpa|UPI|PA|Xinhua|Interfax|TASS|CNS|UNI|IANS|PTI)\)"
 _AGENCY_DATELINE = re.compile(
-    rf"^(?P<prefix>{_PLACE}"
+    rf"^(?P<prefix>[A-Z][a-z]+(?: [A-Z][a-z]+)*(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)*)? {_AGENCY} ?[-–—]+ |{_PLACE}"
     rf"(?:(?:, (?:[A-Z][a-z]{{2,8}}\.? \d{{1,2}}|\d{{1,2}} [A-Z][a-z]{{2,8}}|[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){{0,2}}))"
     rf"(?:,? {_AGENCY})?|,? {_AGENCY})"
     r" ?[-–—]+ )"
@@ -160,6 +160,9 @@ _RELATIVE_TIME = re.compile(
     r"|\b(?:gmt|utc)\s*[+-]\s*\d{1,2}(?::?\d{2})?",
     re.I,
 )
+# `1242 GMT`, `(2042 HKT)`: 24-hour clock without a colon, and time-zone abbreviations in
+# capitals (case-sensitive, so that words like `at` are never taken for a zone)
+_ZONE_TIME = re.compile(r"\b(?:\d{4}\s+)?[A-Z]{1,4}T\b|\b\d{4}(?=\s+[A-Z]{1,4}T\b)")
 _UPDATED_BEFORE = re.compile(r"(?:updated|modified)\W*$", re.I)
 
 
@@ -494,6 +497,7 @@ def _date_line(text: str) -> tuple[bool, str | None]:
     rest = _DATE.sub(" ", text)
     rest = _DATE_NO_YEAR.sub(" ", rest)
     rest = _RELATIVE_TIME.sub(" ", rest)
+    rest = _ZONE_TIME.sub(" ", rest)
     rest = _TIME.sub(" ", rest)
     rest = _DATE_FILLER.sub(" ", rest)
     if any(ch.isalnum() for ch in rest):
@@ -579,7 +583,12 @@ def _mark_continuations(segs: list[_Seg]) -> None:
         first = b.text[:1]
         if a.text.endswith("-") and a.text[-2:-1].isalpha() and first.islower():
             a.cont = True
-        elif not _is_terminal(a.text) and (first.islower() or (_CONTINUES.search(a.text) and not a.text.endswith(":") and first.isalnum())):
+        elif not _is_terminal(a.text) and (
+            first.islower()
+            # a line ending in `the`, `of`, `,` ... runs on even into a capital, but only in
+            # prose-length lines: menus end in `Log In` too
+            or (_CONTINUES.search(a.text) and not a.text.endswith(":") and first.isalnum() and _nwords(a.text) >= 6)
+        ):
             a.cont = True
 
 
@@ -676,7 +685,7 @@ def _apply_rules(segs: list[_Seg], fur: Furniture) -> None:
 def _propagate_wraps(segs: list[_Seg]) -> None:
     """A hard-wrapped sentence shares the fate of its first line (`Copyright ... This` + `material ...`)."""
     for a, b in zip(segs, segs[1:], strict=False):
-        if a.cont and a.reason is not None and b.reason is None:
+        if a.cont and a.reason is not None and b.reason is None and not b.text[:1].isupper():
             b.reason = a.reason
 
 
@@ -968,6 +977,12 @@ def _with_captions(
     return [p for _, p in items], [ls for ls, _ in items]
 
 
+_DISPLAY_CLASSES = ("standfirst", "subhead", "sub-head", "subheadline", "dek", "strapline", "article__summary", "article-summary")
+_PRUNE_XPATH = [
+    "//*[" + " or ".join(f"contains(@class, '{c}')" for c in _DISPLAY_CLASSES) + "]",
+]
+
+
 def html(
     page: str,
     *,
@@ -997,8 +1012,8 @@ def html(
         return article("", keep_captions=keep_captions, furniture=fur)
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    doc = trafilatura.bare_extraction(
-        normalise_text(page),
+    page = normalise_text(page)
+    options = dict(
         with_metadata=True,
         include_comments=False,
         include_tables=False,
@@ -1006,6 +1021,11 @@ def html(
         favor_recall=True,
         deduplicate=False,
     )
+    # Display copy marked up by class (standfirst, dek, subhead) is dropped before extraction;
+    # if that leaves nothing, the page's markup was unusual: extract without pruning.
+    doc = trafilatura.bare_extraction(page, prune_xpath=_PRUNE_XPATH, **options)
+    if doc is None or not (getattr(doc, "text", None) or "").strip():
+        doc = trafilatura.bare_extraction(page, **options)
     doc = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else doc
     if not doc or not (doc.get("text") or "").strip():
         return CleanArticle(None, None, None, [], [], [])
