@@ -462,6 +462,8 @@ def test_agreement_with_policy_codebook_reports_coder_only_frame(tmp_path):
     other = a[a.frame == "other"].iloc[0]
     assert other["codebook_yes"] == 0 and other["coder_yes"] == 1 and "coder-only" in other["note"]
     assert other["too_small"]
+    # never tagged, so never reported as a share
+    assert "other" not in set(framing.prevalence(s, codebook=cb, n_boot=10)["frame"])
 
 
 HEAD = "coding_id,article_id,sentence,text,responsibility,conflict,human_interest,economic,morality\n"

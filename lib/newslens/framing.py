@@ -793,7 +793,8 @@ def prevalence(
         min_sentences, min_articles: below these, a cell is flagged ``too_small``.
 
     Returns:
-        One row per (frame, outlet, voice, level), sorted by frame in codebook order, outlet,
+        One row per (frame, outlet, voice, level), coder-only frames (e.g. "Other") left out
+        because the codebook never tags them, sorted by frame in codebook order, outlet,
         voice (all, narrator, quoted), level (sentence, article); columns ``frame``, ``label``,
         ``outlet``, ``voice``, ``level``, ``n`` (sentences or articles in the cell),
         ``n_articles``, ``k`` (how many carry the frame), ``share``, ``low``, ``high``,
@@ -816,6 +817,8 @@ def prevalence(
     outlets = sorted(table["outlet"].astype(str).unique())
     rows = []
     for frame in cb.frames:
+        if frame.coder_only:
+            continue  # never tagged: a share of 0 would be an artefact, not a finding
         for voice, mask in _voice_masks(table, split_quotes):
             part = table.loc[mask, ["article_id", "outlet", frame.id]]
             by_level = {
@@ -1520,7 +1523,7 @@ def plot_prevalence(prev: pd.DataFrame, *, level: str = "sentence", voice: str =
         color = f"C{j % 10}"
         ax.errorbar(x, y, xerr=[np.nan_to_num(lo), np.nan_to_num(hi)], fmt="none", ecolor=color, alpha=0.6, lw=1)
         small = part["too_small"].fillna(True).to_numpy(dtype=bool)
-        ax.scatter(x[~small], y[~small], color=color, s=28, label=outlet, zorder=3)
+        ax.scatter(x[~small], y[~small], color=color, s=28, label=outlet if (~small).any() else None, zorder=3)
         ax.scatter(x[small], y[small], facecolors="white", edgecolors=color, s=28, zorder=3,
                    label=None if (~small).any() else outlet)
     ax.set_yticks(np.arange(len(labels)), labels)
@@ -1565,12 +1568,15 @@ def plot_heatmap(prev: pd.DataFrame, *, level: str = "sentence", voice: str = "a
         fig, ax = plt.subplots(figsize=(1.0 + 0.75 * len(labels), 1.2 + 0.55 * len(grid)))
     else:
         fig = ax.figure
-    im = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap="Blues", vmin=0, vmax=max(0.05, float(np.nanmax(grid.to_numpy(dtype=float), initial=0))))
+    values = grid.to_numpy(dtype=float)
+    vmax = max(0.05, float(np.nanmax(values, initial=0)) if np.isfinite(values).any() else 0.05)
+    im = ax.imshow(values, aspect="auto", cmap="Blues", vmin=0, vmax=vmax)
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
             v = grid.iat[i, j]
             text = "–" if pd.isna(v) else f"{100 * v:.0f}%"
-            ax.text(j, i, text, ha="center", va="center", fontsize=7, color="black")
+            dark = not pd.isna(v) and v > 0.6 * vmax
+            ax.text(j, i, text, ha="center", va="center", fontsize=7, color="white" if dark else "black")
             if bool(small.iat[i, j]):
                 ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="grey", lw=0))
     ax.set_xticks(np.arange(len(labels)), labels, rotation=40, ha="right", fontsize=7)
