@@ -1697,8 +1697,9 @@ def plot_targets(summary: pd.DataFrame, *, ax: Any = None) -> Any:
     for row in summary.itertuples(index=False):
         if not row.too_small:
             grid[outlets.index(row.outlet), targets.index(row.target)] = row.estimate
-    cmap = __import__("matplotlib").colormaps["RdBu"].copy()
-    cmap.set_bad("0.9")
+    import matplotlib
+
+    cmap = matplotlib.colormaps["RdBu"].with_extremes(bad="0.9")
     im = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-0.6, vmax=0.6, aspect="auto")
     for row in summary.itertuples(index=False):
         i, j = outlets.index(row.outlet), targets.index(row.target)
