@@ -747,6 +747,34 @@ def pairwise(
     return fightin_words(a, b, prior=p)
 
 
+def top_terms(
+    scores: pd.DataFrame, *, n: int = 10, end: Literal["top", "bottom"] = "top"
+) -> pd.DataFrame:
+    """Each outlet's ``n`` most (``end="top"``) or least typical terms from :func:`one_vs_rest`.
+
+    Returns:
+        The rows of ``scores`` with a ``rank`` column (1 = most extreme) after ``outlet``,
+        ordered by (outlet, rank).
+
+    >>> c = pd.DataFrame({"outlet": ["X", "X", "Y", "Y"], "term": ["war", "tank", "war", "cry"],
+    ...                   "count": [5, 3, 5, 3]})
+    >>> top_terms(one_vs_rest(c, prior=1.0), n=1)[["outlet", "rank", "term"]].values.tolist()
+    [['X', 1, 'tank'], ['Y', 1, 'cry']]
+    """
+    _require(scores, ["outlet", "term", "zeta"], name="scores")
+    if int(n) < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    if end not in ("top", "bottom"):
+        raise ValueError(f"end={end!r}: use 'top' or 'bottom'")
+    sign = -1.0 if end == "top" else 1.0
+    ranked = scores.assign(_key=sign * scores["zeta"].astype(float)).sort_values(
+        ["outlet", "_key", "term"], kind="stable"
+    )
+    out = ranked.groupby("outlet", sort=True).head(int(n)).drop(columns="_key")
+    out.insert(1, "rank", out.groupby("outlet").cumcount() + 1)
+    return out.reset_index(drop=True)
+
+
 def zscore_matrix(
     scores: pd.DataFrame, *, top_n: int = 10, terms: Sequence[str] | None = None
 ) -> pd.DataFrame:
@@ -1512,7 +1540,8 @@ def plot_monroe(
     Method: Monroe, Colaresi & Quinn (2008), fig. 4 style: x = log10 of the term's frequency in
     the whole corpus, y = zeta of the outlet against the rest; terms beyond ``z_threshold`` are
     coloured and the most extreme are labelled with :func:`place_labels`, so labels never
-    overlap (labels that do not fit are left out and counted in the title).
+    overlap (labels that do not fit are left out and counted in the title). Labels are placed
+    for the axes' geometry at call time: set the figure size and layout first.
 
     Args:
         scores: :func:`one_vs_rest` output.
@@ -1575,6 +1604,8 @@ def plot_monroe(
     bottom = bottom[bottom["zeta"] < 0]
     cand = pd.concat([top, bottom])
     cand = cand.assign(_abs=-cand["zeta"].abs()).sort_values(["_abs", "term"], kind="stable")
+    # The legend goes in first so that labels can avoid it.
+    legend = ax.legend(loc="lower right", fontsize=7, frameon=False)
     fig = ax.figure
     fig.canvas.draw()  # fixes the axes' pixel geometry before measuring
     renderer = fig.canvas.get_renderer()
@@ -1590,6 +1621,8 @@ def plot_monroe(
         t.remove()
     marker = 3.0
     obstacles = [(px - marker, py - marker, px + marker, py + marker) for px, py in pts]
+    lb = legend.get_window_extent(renderer=renderer)
+    obstacles.append((lb.x0, lb.y0, lb.x1, lb.y1))
     ab = ax.get_window_extent(renderer=renderer)
     spots = place_labels(
         [tuple(p) for p in pts], sizes, obstacles=obstacles, bounds=(ab.x0, ab.y0, ab.x1, ab.y1)
@@ -1611,12 +1644,46 @@ def plot_monroe(
             arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.4, "shrinkA": 0, "shrinkB": 2},
         )
     n = scores.attrs.get("n", {}).get(outlet)
-    title = f"{outlet} vs rest" + (f" ({int(n):,} terms counted)" if n else "")
+    title = f"{outlet} vs rest" + (f" ({int(n):,} term occurrences)" if n else "")
     if skipped:
         title += f"; {skipped} label(s) left out for lack of room"
     ax.set_title(title, fontsize=10)
-    ax.legend(loc="lower right", fontsize=7, frameon=False)
     return ax
+
+
+def plot_one_vs_rest(
+    scores: pd.DataFrame, *, n_labels: int = 10, ncols: int = 2, z_threshold: float = 1.96
+) -> Any:
+    """One :func:`plot_monroe` panel per outlet (each outlet against the rest), in one figure.
+
+    Method: Monroe, Colaresi & Quinn (2008), fig. 4 style; see :func:`plot_monroe`.
+
+    Returns:
+        The matplotlib Figure.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> c = pd.DataFrame({"outlet": ["X", "X", "Y", "Y"], "term": ["war", "tank", "war", "cry"],
+    ...                   "count": [5, 3, 5, 3]})
+    >>> len(plot_one_vs_rest(one_vs_rest(c, prior=1.0)).axes)
+    2
+    """
+    import matplotlib.pyplot as plt
+
+    _require(scores, ["outlet"], name="scores")
+    outlets = sorted(scores["outlet"].unique())
+    if not outlets:
+        raise ValueError("scores is empty: nothing to draw")
+    ncols = max(1, min(int(ncols), len(outlets)))
+    nrows = math.ceil(len(outlets) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.5 * ncols, 4.8 * nrows), squeeze=False)
+    # Spacing is fixed before any label is placed: moving the axes later (tight_layout) would
+    # shift points relative to the already placed labels.
+    fig.subplots_adjust(hspace=0.38, wspace=0.22, left=0.07, right=0.98, top=0.96, bottom=0.06)
+    for ax, outlet in zip(axes.flat, outlets, strict=False):
+        plot_monroe(scores, outlet, ax=ax, n_labels=n_labels, z_threshold=z_threshold)
+    for ax in list(axes.flat)[len(outlets) :]:
+        ax.remove()
+    return fig
 
 
 def plot_zscore_heatmap(matrix: pd.DataFrame, *, ax: Any = None, annotate: bool = True) -> Any:
