@@ -458,7 +458,8 @@ def passages(
     table["norm"] = [normalise(t) for t in table["text"]]
     table["content"] = [" ".join(content_words(t, lexicon=lex)) for t in table["text"]]
     table["n_words"] = [len(n.split()) for n in table["norm"]]
-    keep = (table["content"].str.split().str.len().fillna(0) >= min_content_words) & (table["n_words"] >= min_words)
+    n_content = np.array([len(c.split()) for c in table["content"]], dtype="int64")
+    keep = (n_content >= min_content_words) & (table["n_words"].to_numpy() >= min_words)
     table = table[keep].sort_values(["article_id", "start", "kind", "unit"], kind="stable")
     table = table.reset_index(drop=True)
     table.insert(0, "passage", np.arange(len(table), dtype="int64"))
@@ -804,8 +805,8 @@ def quote_speakers(corpus: Any) -> pd.DataFrame | None:
     """Speaker of each quote from ``newslens.quotes.table(corpus)``, if that module provides it.
 
     Returns:
-        ``article_id``, ``quote_id``, ``speaker`` ordered by (``article_id``, ``quote_id``), or
-        None when ``newslens.quotes`` has no ``table`` function or its table has no speaker
+        ``article_id``, ``quote_id``, ``speaker`` (``speaker_canonical`` when the table has it)
+        ordered by (``article_id``, ``quote_id``), or None when ``newslens.quotes`` has no ``table`` function or its table has no speaker
         column (so :func:`align` labels clusters without speakers).
 
     >>> quote_speakers(object()) is None or True
@@ -821,7 +822,9 @@ def quote_speakers(corpus: Any) -> pd.DataFrame | None:
     table = table_fn(corpus)
     if not isinstance(table, pd.DataFrame) or not {"article_id", "quote_id", "speaker"} <= set(table.columns):
         return None
-    out = table[["article_id", "quote_id", "speaker"]].copy()
+    # The canonical name ("Vitali Klitschko" for "Mr Klitschko") when the sources module has it.
+    column = "speaker_canonical" if "speaker_canonical" in table.columns else "speaker"
+    out = table[["article_id", "quote_id", column]].rename(columns={column: "speaker"})
     return out.sort_values(["article_id", "quote_id"], kind="stable").reset_index(drop=True)
 
 
