@@ -81,6 +81,7 @@ _ACTIONS = ("line", "list", "end", "appeal", "player", "next")
 # Sentence-final punctuation, possibly followed by closing quotes or brackets.
 _TERMINAL = re.compile(r"[.!?…]+['\"’”)\]]*$")
 _CLOSERS = "'\"’”)]*_ "
+_QUOTE_CLOSERS = "'\"’”)]"
 # A sentence boundary inside a line: lower-case word, final stop, (quote), space, capital.
 _INTERNAL_BOUNDARY = re.compile(r"[a-z0-9%)][.!?]['\"’”]?\s+['\"‘“]?[A-Z]")
 _CONTINUES = re.compile(r"[,;:–—-]$|\b(?:the|a|an|of|and|or|to|in|on|at|for|with|by|from|as|that|but|his|her|their|its|is|was|were|had|has|have)$", re.I)
@@ -229,11 +230,143 @@ class _Rule:
     action: str
     title_only: bool
     floating: bool = False  # `.*X.*` / `.*X` compiled as a search for X: same lines, fewer steps
+    gate: tuple[str, ...] = ()  # every match contains one of these (lower case): `in` tests first
 
-    def matches(self, text: str) -> bool:
+    def matches(self, text: str, lowered: str) -> bool:
+        if self.gate and not any(g in lowered for g in self.gate):
+            return False
         if self.floating:
             return self.regex.search(text) is not None
         return self.regex.fullmatch(text) is not None
+
+
+def _literal_prefix(seq: list) -> str:
+    from re import _constants as c
+
+    out = []
+    for op, av in seq:
+        if op is c.LITERAL:
+            out.append(chr(av))
+        elif op is c.AT:
+            continue
+        elif op is c.SUBPATTERN and av[-1] is not None:
+            inner = _literal_prefix(list(av[-1]))
+            out.append(inner)
+            if len(inner) != _width(list(av[-1])):
+                break
+        else:
+            break
+    return "".join(out)
+
+
+def _width(seq: list) -> int:
+    lo, hi = _parser_width(seq)
+    return lo if lo == hi else -1
+
+
+def _parser_width(seq: list) -> tuple[int, int]:
+    from re import _parser
+
+    sub = _parser.SubPattern(_parser.State(), list(seq))
+    return sub.getwidth()
+
+
+def _first_chars(seq: list) -> frozenset[str] | None:
+    """Lower-cased characters a match of the parsed ``seq`` can start with (None: any)."""
+    from re import _constants as c
+
+    for op, av in seq:
+        if op is c.AT:
+            continue
+        if op is c.LITERAL:
+            return frozenset({chr(av).lower()})
+        if op is c.IN:
+            chars: set[str] = set()
+            for iop, iav in av:
+                if iop is c.LITERAL:
+                    chars.add(chr(iav).lower())
+                elif iop is c.RANGE and iav[1] - iav[0] <= 64:
+                    chars.update(chr(x).lower() for x in range(iav[0], iav[1] + 1))
+                elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT:
+                    chars.update("0123456789")
+                else:
+                    return None  # negated sets, \w, \s ...: could start with anything
+            return frozenset(chars)
+        if op is c.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                sub = _first_chars(list(branch))
+                if sub is None:
+                    return None
+                out |= sub
+            return frozenset(out)
+        if op is c.SUBPATTERN and av[-1] is not None:
+            return _first_chars(list(av[-1]))
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            return _first_chars(list(av[2]))
+        return None
+    return None
+
+
+def _rule_first_chars(pattern: str) -> frozenset[str] | None:
+    from re import _parser
+
+    try:
+        return _first_chars(list(_parser.parse(pattern, re.I)))
+    except (re.error, TypeError, AttributeError, IndexError):
+        return None
+
+
+def _required_literal(pattern: str) -> tuple[str, ...]:
+    """Literals of which every match of ``pattern`` contains at least one (() if unsure).
+
+    Walks the top level of the parsed pattern (``re._parser``, the stdlib's own parser):
+    the longest run of consecutive literal characters is required; failing that, a group of
+    alternatives that each start with a literal (``(cookies?|consent)``) gives one literal
+    per alternative.
+    """
+    from re import _constants as c
+    from re import _parser
+
+    try:
+        items = list(_parser.parse(pattern, re.I))
+    except (re.error, TypeError):
+        return ()
+    runs: list[str] = []
+    cur: list[str] = []
+    branches: list[tuple[str, ...]] = []
+
+    def walk(seq: list) -> None:
+        nonlocal cur
+        for op, av in seq:
+            if op is c.LITERAL:
+                cur.append(chr(av))
+            elif op is c.AT:
+                continue  # \b, ^, $ match no character
+            elif op is c.SUBPATTERN and av[-1] is not None and av[-1][0][0] is c.BRANCH and len(av[-1]) >= 1:
+                alts = tuple(_literal_prefix(list(b)).lower() for b in av[-1][0][1][1])
+                if all(len(a) >= 3 for a in alts):
+                    branches.append(alts)
+                runs.append("".join(cur))
+                cur = []
+            elif op is c.SUBPATTERN and av[-1] is not None:
+                walk(list(av[-1]))
+            else:
+                runs.append("".join(cur))
+                cur = []
+
+    try:
+        walk(items)
+    except (IndexError, TypeError, AttributeError):
+        return ()
+    runs.append("".join(cur))
+    best = max(runs, key=len).lower()
+    if len(best) >= 3 and best.isascii():
+        return (best,)
+    for alts in branches:
+        if all(a.isascii() for a in alts):
+            return alts
+    return ()
 
 
 @dataclass(frozen=True)
@@ -241,16 +374,20 @@ class Furniture:
     """Compiled furniture rules and word lists (see ``data/furniture.yml``)."""
 
     rules: tuple[_Rule, ...]
-    # All rules as four alternations (full-line / search x any line / lines with final
-    # punctuation); one C-level match per line instead of a Python loop over ~100 rules.
-    # The named group `rN` says which rule matched.
+    # Full-line rules as two alternations (any line / lines with final punctuation): one
+    # C-level match per line instead of a Python loop; the named group `rN` says which rule.
     anchored_any: re.Pattern[str]
     anchored_prose: re.Pattern[str]
-    floating_any: re.Pattern[str]
-    floating_prose: re.Pattern[str]
+    # per first character of a line, the full-line rules that can match it (built lazily)
+    first_chars: tuple[frozenset[str] | None, ...]
+    # Search rules (`.*X.*`) one by one behind their literal gates: an alternation of
+    # searches cannot skip ahead and tries every rule at every character.
+    floating_any: tuple[tuple[int, _Rule], ...]
+    floating_prose: tuple[tuple[int, _Rule], ...]
     appeal_words: re.Pattern[str]
     masthead_words: frozenset[str]
     hyphen_prefixes: frozenset[str]
+    by_first: dict[tuple[str, bool], re.Pattern[str]] = field(default_factory=dict, compare=False, hash=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +438,7 @@ def _parse_furniture(data: Any, *, source: str) -> dict[str, Any]:
                 regex, floating = re.compile(inner, re.I), True
             except re.error:
                 pass  # not a self-contained part: keep the full-line match
-        rules.append(_Rule(regex, reason, action, shape == "title", floating))
+        rules.append(_Rule(regex, reason, action, shape == "title", floating, _required_literal(regex.pattern)))
     lists = {}
     for key in ("appeal_words", "masthead_words", "hyphen_prefixes"):
         values = data.get(key) or []
@@ -346,8 +483,9 @@ def _compile_furniture(paths: tuple[tuple[str, float], ...]) -> Furniture:
         rules=tuple(rules),
         anchored_any=alternation(False, False),
         anchored_prose=alternation(False, True),
-        floating_any=alternation(True, False),
-        floating_prose=alternation(True, True),
+        first_chars=tuple(None if r.floating else _rule_first_chars(r.regex.pattern) for r in rules),
+        floating_any=tuple((i, r) for i, r in enumerate(rules) if r.floating),
+        floating_prose=tuple((i, r) for i, r in enumerate(rules) if r.floating and not r.title_only),
         appeal_words=re.compile(rf"\b(?:{words})\b" if words else r"(?!x)x", re.I),
         masthead_words=frozenset(masthead),
         hyphen_prefixes=frozenset(prefixes),
@@ -397,7 +535,8 @@ def _nwords(text: str) -> int:
 
 
 def _is_terminal(text: str) -> bool:
-    return bool(_TERMINAL.search(text))
+    # same as _TERMINAL.search(text), without a regex scan from every position
+    return text.rstrip(_QUOTE_CLOSERS).endswith((".", "!", "?", "…"))
 
 
 def _title_like(text: str) -> bool:
@@ -595,18 +734,36 @@ def _mark_continuations(segs: list[_Seg]) -> None:
 def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
     if len(text) > _MAX_FURNITURE_CHARS:
         return None
-    anchored = fur.anchored_any if title else fur.anchored_prose
     floating = fur.floating_any if title else fur.floating_prose
     found = []
     bare = _LEADING_SYMBOLS.sub("", text)  # `🔵 Read our live blog`, `► READ MORE: ...`
     for candidate in (text, bare) if bare and bare != text else (text,):
-        m = anchored.fullmatch(candidate)
+        m = _anchored_for(fur, candidate[:1].lower(), title).fullmatch(candidate)
         if m is not None:
             found.append(int(m.lastgroup[1:]))
-    m = floating.search(text)
-    if m is not None:
-        found.append(int(m.lastgroup[1:]))
+    lowered = text.lower()
+    for i, rule in floating:
+        if rule.matches(text, lowered):
+            found.append(i)
+            break
     return fur.rules[min(found)] if found else None
+
+
+def _anchored_for(fur: Furniture, first: str, title: bool) -> re.Pattern[str]:
+    """The alternation of the full-line rules that can match a line starting with ``first``."""
+    key = (first, title)
+    regex = fur.by_first.get(key)
+    if regex is None:
+        parts = [
+            f"(?P<r{i}>{r.regex.pattern})"
+            for i, r in enumerate(fur.rules)
+            if not r.floating
+            and (title or not r.title_only)
+            and (fur.first_chars[i] is None or first in fur.first_chars[i])
+        ]
+        regex = re.compile("|".join(parts) if parts else r"(?!x)x", re.I)
+        fur.by_first[key] = regex
+    return regex
 
 
 def _starts_with_symbol(text: str) -> bool:
@@ -926,7 +1083,8 @@ def _finish(
     paragraphs: list[str] = []
     lines: list[tuple[int, ...]] = []
     # the page's own spellings decide how a broken hyphenation is re-joined
-    vocab = frozenset(w.lower() for s in segs for w in _HYPHENATED_WORD.findall(s.text))
+    broken = any("- " in s.text or s.text.endswith("-") for s in segs)
+    vocab = frozenset(w.lower() for s in segs for w in _HYPHENATED_WORD.findall(s.text)) if broken else frozenset()
     for para in _join(segs):
         text = _join_text(para, vocab, fur)
         reason = None
