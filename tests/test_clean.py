@@ -9,7 +9,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from newslens import clean
 from newslens.textio import normalise_text
 
@@ -59,12 +58,20 @@ TRAPS = [
     ),
     pytest.param(
         f"{BODY}\n\nThe minister said as well as killing 38\nchildren Russia had also wounded over 70.\n\n{BODY2}",
-        [BODY, "The minister said as well as killing 38 children Russia had also wounded over 70.", BODY2],
+        [
+            BODY,
+            "The minister said as well as killing 38 children Russia had also wounded over 70.",
+            BODY2,
+        ],
         id="hard-wrap",
     ),
     pytest.param(
         f"{BODY}\n\nHis mother Vera Dmitrien- ko, 40, said he was alive.\n\nDmitrienko said the soldiers left.",
-        [BODY, "His mother Vera Dmitrienko, 40, said he was alive.", "Dmitrienko said the soldiers left."],
+        [
+            BODY,
+            "His mother Vera Dmitrienko, 40, said he was alive.",
+            "Dmitrienko said the soldiers left.",
+        ],
         id="broken-hyphenation-inline",
     ),
     pytest.param(
@@ -119,8 +126,14 @@ TRAPS = [
         id="aggregator-chrome",
     ),
     pytest.param(f"{BODY}\n\nNo comments:\n\nPowered by Blogger.", [BODY], id="blog-chrome"),
-    pytest.param(f"{BODY}\n{BODY2}\nSource: Read Full Article", [BODY, BODY2], id="source-read-full-article"),
-    pytest.param(f"{BODY}\n\nListen to this article\n\nLoading audio...\n\n{BODY2}", [BODY, BODY2], id="audio-player"),
+    pytest.param(
+        f"{BODY}\n{BODY2}\nSource: Read Full Article", [BODY, BODY2], id="source-read-full-article"
+    ),
+    pytest.param(
+        f"{BODY}\n\nListen to this article\n\nLoading audio...\n\n{BODY2}",
+        [BODY, BODY2],
+        id="audio-player",
+    ),
     pytest.param(
         f"{BODY}\n\n'If you can't then don't promise' moving caller with family stuck in Ukraine\n\n{BODY2}",
         [BODY, BODY2],
@@ -169,7 +182,9 @@ HEADERS = [
         ("Russian invasion of Ukraine 'faltering' as fears grow", "Chris Hughes", None),
         id="masthead-section-author-above-headline",
     ),
-    pytest.param(f"{BODY2}\n\n{BODY}", (None, None, None), id="no-headline-when-page-starts-with-prose"),
+    pytest.param(
+        f"{BODY2}\n\n{BODY}", (None, None, None), id="no-headline-when-page-starts-with-prose"
+    ),
     pytest.param(
         "Home\nNews\nSport\nWeather\nUkraine war: mothers search for captured sons\nPublished\n5 March 2022\n"
         f"By Olga Ivshina\nBBC Russian\n{BODY}",
@@ -178,7 +193,11 @@ HEADERS = [
     ),
     pytest.param(
         f"Prisoners paraded in Kyiv as Ukraine appeals to mothers\nShaun Walker in Kyiv\nThu 3 Mar 2022 14.05 GMT\n{BODY}",
-        ("Prisoners paraded in Kyiv as Ukraine appeals to mothers", "Shaun Walker in Kyiv", "2022-03-03"),
+        (
+            "Prisoners paraded in Kyiv as Ukraine appeals to mothers",
+            "Shaun Walker in Kyiv",
+            "2022-03-03",
+        ),
         id="byline-without-by-below-headline",
     ),
     pytest.param(
@@ -233,11 +252,15 @@ def _assert_audit_complete(raw: str, art: clean.CleanArticle) -> None:
     assert all(r.reason in clean.REASONS for r in art.removed)
     assert all(r.text.strip() for r in art.removed)
     # letters and digits are conserved: repairs only move spaces and hyphens
-    kept = Counter(_ALNUM.findall(art.body)) + Counter(_ALNUM.findall("".join(r.text for r in art.removed)))
+    kept = Counter(_ALNUM.findall(art.body)) + Counter(
+        _ALNUM.findall("".join(r.text for r in art.removed))
+    )
     assert kept == Counter(_ALNUM.findall(text))
 
 
-@pytest.mark.parametrize("path", [p for p in GOLD if not _gold(p)["file"].endswith(".html")], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", [p for p in GOLD if not _gold(p)["file"].endswith(".html")], ids=lambda p: p.stem
+)
 def test_audit_complete_on_pages(path: Path) -> None:
     rec = _gold(path)
     _assert_audit_complete(rec["text"], clean.article(rec["text"]))
@@ -270,7 +293,13 @@ def test_removed_is_sorted_by_line() -> None:
 
 def test_empty_string() -> None:
     art = clean.article("")
-    assert (art.headline, art.byline, art.published, art.paragraphs, art.removed) == (None, None, None, [], [])
+    assert (art.headline, art.byline, art.published, art.paragraphs, art.removed) == (
+        None,
+        None,
+        None,
+        [],
+        [],
+    )
     assert art.body == ""
 
 
@@ -338,14 +367,19 @@ def test_keep_captions() -> None:
     raw = f"{BODY}\n\nA wounded man in Irpin (Anadolu Agency via Getty Images)\n\n{BODY2}"
     assert clean.article(raw).paragraphs == [BODY, BODY2]
     kept = clean.article(raw, keep_captions=True)
-    assert kept.paragraphs == [BODY, "A wounded man in Irpin (Anadolu Agency via Getty Images)", BODY2]
+    assert kept.paragraphs == [
+        BODY,
+        "A wounded man in Irpin (Anadolu Agency via Getty Images)",
+        BODY2,
+    ]
     assert all(r.reason != "caption" for r in kept.removed)
 
 
 def test_user_furniture_extends_default(tmp_path: Path) -> None:
     extra = tmp_path / "mine.yml"
     extra.write_text(
-        'rules:\n  - {phrase: "Support the Kyiv Chronicle today.", reason: appeal}\n', encoding="utf-8"
+        'rules:\n  - {phrase: "Support the Kyiv Chronicle today.", reason: appeal}\n',
+        encoding="utf-8",
     )
     raw = f"{BODY}\n\nSupport the Kyiv Chronicle today.\n\nShare\n\n{BODY2}"
     assert clean.article(raw).paragraphs == [BODY, "Support the Kyiv Chronicle today.", BODY2]
@@ -395,7 +429,9 @@ def test_to_dict_is_json_and_complete() -> None:
 
 def test_reasons_are_unique_strings() -> None:
     assert len(set(clean.REASONS)) == len(clean.REASONS)
-    assert {"caption", "duplicate", "related-links", "appeal", "media-player", "chrome"} <= set(clean.REASONS)
+    assert {"caption", "duplicate", "related-links", "appeal", "media-player", "chrome"} <= set(
+        clean.REASONS
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -405,7 +441,11 @@ def test_reasons_are_unique_strings() -> None:
 def test_html_page_uses_metadata() -> None:
     rec = _gold(GOLD_DIR / "kare11_2022-03-02_minnesota-family.json")
     art = clean.html(rec["text"])
-    assert (art.headline, art.byline, art.published) == (rec["headline"], rec["byline"], rec["published"])
+    assert (art.headline, art.byline, art.published) == (
+        rec["headline"],
+        rec["byline"],
+        rec["published"],
+    )
     assert art.paragraphs == rec["paragraphs"]
     assert all("cookies" not in p for p in art.paragraphs)
 

@@ -79,13 +79,14 @@ REASONS: tuple[str, ...] = (
 _ACTIONS = ("line", "list", "end", "appeal", "player", "next")
 
 # Sentence-final punctuation, possibly followed by closing quotes or brackets.
-_TERMINAL = re.compile(r"[.!?…]+['\"’”)\]]*$")
 _CLOSERS = "'\"’”)]*_ "
 _QUOTE_CLOSERS = "'\"’”)]"
 # A sentence boundary inside a line: lower-case word, final stop, (quote), space, capital.
 _INTERNAL_BOUNDARY = re.compile(r"[a-z0-9%)][.!?]['\"’”]?\s+['\"‘“]?[A-Z]")
-_CONTINUES = re.compile(r"[,;:–—-]$|\b(?:the|a|an|of|and|or|to|in|on|at|for|with|by|from|as|that|but|his|her|their|its|is|was|were|had|has|have)$", re.I)
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_CONTINUES = re.compile(
+    r"[,;:–—-]$|\b(?:the|a|an|of|and|or|to|in|on|at|for|with|by|from|as|that|but|his|her|their|its|is|was|were|had|has|have)$",
+    re.I,
+)
 _SPACES = re.compile(r"[ \t]+")
 _NON_ALNUM = re.compile(r"[\W_]+")
 _DIGIT = re.compile(r"\d")
@@ -93,6 +94,7 @@ _DIGIT = re.compile(r"\d")
 # the blocks catch. Skipping the rules for them keeps the cleaner fast on long paragraphs.
 _MAX_FURNITURE_CHARS = 600
 _LEADING_SYMBOLS = re.compile(r"^[^\w'\"‘“(£$€#@]+")
+_PLAIN_STARTS = "'\"‘“(£$€#@_"
 _BULLET = re.compile(r"^\s*(?:[-•*–·▪►]|\d{1,2}[.)])\s+")
 # A photo credit closing a caption: `(Anadolu Agency via Getty Images)`, `( Image: interfax)`.
 _CREDIT_PAREN = re.compile(r"\(\s*([^()]{2,70}?)\s*\)\s*$")
@@ -108,7 +110,9 @@ _CREDIT_TAIL = re.compile(
     r"|(?:[A-Z]{2,}(?: Photo)?|Getty Images|Reuters|Alamy)/[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}(?: (?:via|for) [\w ]{2,30})?)$"
 )
 _BYLINE = re.compile(r"^(?:by|BY|By)\s+(?P<name>[A-Z][^\n]{1,150})$")
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|(?:and|&|de|van|von|der|al|bin|da|di|le|la|du|mc))$")
+_NAME_TOKEN = re.compile(
+    r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|(?:and|&|de|van|von|der|al|bin|da|di|le|la|du|mc))$"
+)
 # A dateline opening the first paragraph: `KYIV, March 3 (Reuters) - `, `KYIV, Ukraine (AP) — `,
 # `ST. PAUL, Minn. — `: a place in capitals, then a region, a date or an agency, then a dash.
 _PLACE = r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}"
@@ -146,9 +150,13 @@ _DATE = re.compile(
     re.I,
 )
 _DATE_NO_YEAR = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\.?|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)\b", re.I
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\.?|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)\b",
+    re.I,
 )
-_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?(?=\W|$)|\b\d{1,2}\s*[ap]\.?m\.?(?=\W|$)", re.I)
+_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?(?=\W|$)|\b\d{1,2}\s*[ap]\.?m\.?(?=\W|$)",
+    re.I,
+)
 _DATE_FILLER = re.compile(
     r"\b(?:published|first published|updated|last updated|last modified|modified|posted|"
     r"on|at|uk|local time|gmt|bst|utc|cet|cest|eet|eest|est|edt|cst|cdt|mst|mdt|pst|pdt|et|pt|ct|"
@@ -343,7 +351,12 @@ def _required_literal(pattern: str) -> tuple[str, ...]:
                 cur.append(chr(av))
             elif op is c.AT:
                 continue  # \b, ^, $ match no character
-            elif op is c.SUBPATTERN and av[-1] is not None and av[-1][0][0] is c.BRANCH and len(av[-1]) >= 1:
+            elif (
+                op is c.SUBPATTERN
+                and av[-1] is not None
+                and av[-1][0][0] is c.BRANCH
+                and len(av[-1]) >= 1
+            ):
                 alts = tuple(_literal_prefix(list(b)).lower() for b in av[-1][0][1][1])
                 if all(len(a) >= 3 for a in alts):
                     branches.append(alts)
@@ -374,10 +387,6 @@ class Furniture:
     """Compiled furniture rules and word lists (see ``data/furniture.yml``)."""
 
     rules: tuple[_Rule, ...]
-    # Full-line rules as two alternations (any line / lines with final punctuation): one
-    # C-level match per line instead of a Python loop; the named group `rN` says which rule.
-    anchored_any: re.Pattern[str]
-    anchored_prose: re.Pattern[str]
     # per first character of a line, the full-line rules that can match it (built lazily)
     first_chars: tuple[frozenset[str] | None, ...]
     # Search rules (`.*X.*`) one by one behind their literal gates: an alternation of
@@ -387,7 +396,9 @@ class Furniture:
     appeal_words: re.Pattern[str]
     masthead_words: frozenset[str]
     hyphen_prefixes: frozenset[str]
-    by_first: dict[tuple[str, bool], re.Pattern[str]] = field(default_factory=dict, compare=False, hash=False)
+    by_first: dict[tuple[str, bool], re.Pattern[str]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -402,23 +413,37 @@ def _parse_furniture(data: Any, *, source: str) -> dict[str, Any]:
     if data is None:
         return {"rules": [], "appeal_words": [], "masthead_words": [], "hyphen_prefixes": []}
     if not isinstance(data, dict):
-        raise _furniture_error(source, "top level", "must be a mapping with keys rules, appeal_words, masthead_words, hyphen_prefixes")
+        raise _furniture_error(
+            source,
+            "top level",
+            "must be a mapping with keys rules, appeal_words, masthead_words, hyphen_prefixes",
+        )
     unknown = sorted(set(data) - {"rules", "appeal_words", "masthead_words", "hyphen_prefixes"})
     if unknown:
-        raise _furniture_error(source, "top level", f"unknown key(s) {unknown}; allowed: rules, appeal_words, masthead_words, hyphen_prefixes")
+        raise _furniture_error(
+            source,
+            "top level",
+            f"unknown key(s) {unknown}; allowed: rules, appeal_words, masthead_words, hyphen_prefixes",
+        )
     rules = []
     for i, entry in enumerate(data.get("rules") or [], start=1):
         where = f"rules entry {i} ({entry!r})"
         if not isinstance(entry, dict):
-            raise _furniture_error(source, where, "must be a mapping like {phrase: ..., reason: ...}")
+            raise _furniture_error(
+                source, where, "must be a mapping like {phrase: ..., reason: ...}"
+            )
         if ("phrase" in entry) == ("pattern" in entry):
             raise _furniture_error(source, where, "needs exactly one of `phrase` or `pattern`")
         reason = entry.get("reason")
         if reason not in REASONS:
-            raise _furniture_error(source, where, f"reason {reason!r} is not one of {list(REASONS)}")
+            raise _furniture_error(
+                source, where, f"reason {reason!r} is not one of {list(REASONS)}"
+            )
         action = entry.get("action", "line")
         if action not in _ACTIONS:
-            raise _furniture_error(source, where, f"action {action!r} is not one of {list(_ACTIONS)}")
+            raise _furniture_error(
+                source, where, f"action {action!r} is not one of {list(_ACTIONS)}"
+            )
         shape = entry.get("shape")
         if shape not in (None, "title"):
             raise _furniture_error(source, where, f"shape {shape!r} must be omitted or 'title'")
@@ -433,12 +458,20 @@ def _parse_furniture(data: Any, *, source: str) -> dict[str, Any]:
             raise _furniture_error(source, where, f"invalid regular expression ({exc})") from exc
         floating = False
         if pattern.startswith(".*") and not pattern.startswith(".*?"):
-            inner = pattern[2:-2] if pattern.endswith(".*") and not pattern.endswith("\\.*") else f"(?:{pattern[2:]})\\Z"
+            inner = (
+                pattern[2:-2]
+                if pattern.endswith(".*") and not pattern.endswith("\\.*")
+                else f"(?:{pattern[2:]})\\Z"
+            )
             try:
                 regex, floating = re.compile(inner, re.I), True
             except re.error:
                 pass  # not a self-contained part: keep the full-line match
-        rules.append(_Rule(regex, reason, action, shape == "title", floating, _required_literal(regex.pattern)))
+        rules.append(
+            _Rule(
+                regex, reason, action, shape == "title", floating, _required_literal(regex.pattern)
+            )
+        )
     lists = {}
     for key in ("appeal_words", "masthead_words", "hyphen_prefixes"):
         values = data.get(key) or []
@@ -470,22 +503,18 @@ def _compile_furniture(paths: tuple[tuple[str, float], ...]) -> Furniture:
         appeal.update(part["appeal_words"])
         masthead.update(part["masthead_words"])
         prefixes.update(part["hyphen_prefixes"])
-    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(appeal, key=lambda w: (-len(w), w)))
-    def alternation(floating: bool, prose: bool) -> re.Pattern[str]:
-        parts = [
-            f"(?P<r{i}>{r.regex.pattern})"
-            for i, r in enumerate(rules)
-            if r.floating == floating and not (prose and r.title_only)
-        ]
-        return re.compile("|".join(parts) if parts else r"(?!x)x", re.I)
-
+    words = "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(appeal, key=lambda w: (-len(w), w))
+    )
     return Furniture(
         rules=tuple(rules),
-        anchored_any=alternation(False, False),
-        anchored_prose=alternation(False, True),
-        first_chars=tuple(None if r.floating else _rule_first_chars(r.regex.pattern) for r in rules),
+        first_chars=tuple(
+            None if r.floating else _rule_first_chars(r.regex.pattern) for r in rules
+        ),
         floating_any=tuple((i, r) for i, r in enumerate(rules) if r.floating),
-        floating_prose=tuple((i, r) for i, r in enumerate(rules) if r.floating and not r.title_only),
+        floating_prose=tuple(
+            (i, r) for i, r in enumerate(rules) if r.floating and not r.title_only
+        ),
         appeal_words=re.compile(rf"\b(?:{words})\b" if words else r"(?!x)x", re.I),
         masthead_words=frozenset(masthead),
         hyphen_prefixes=frozenset(prefixes),
@@ -535,7 +564,7 @@ def _nwords(text: str) -> int:
 
 
 def _is_terminal(text: str) -> bool:
-    # same as _TERMINAL.search(text), without a regex scan from every position
+    # ends in . ! ? or … possibly followed by closing quotes or brackets
     return text.rstrip(_QUOTE_CLOSERS).endswith((".", "!", "?", "…"))
 
 
@@ -631,7 +660,9 @@ def _date_line(text: str) -> tuple[bool, str | None]:
     if len(text) > 120 or not _DIGIT.search(text) or _nwords(text) > 16:
         return False, None
     dates = list(_DATE.finditer(text))
-    if not dates and not (_TIME.search(text) or _DATE_NO_YEAR.search(text) or _RELATIVE_TIME.search(text)):
+    if not dates and not (
+        _TIME.search(text) or _DATE_NO_YEAR.search(text) or _RELATIVE_TIME.search(text)
+    ):
         return False, None
     rest = _DATE.sub(" ", text)
     rest = _DATE_NO_YEAR.sub(" ", rest)
@@ -669,8 +700,8 @@ class _Seg:
 def _segments(text: str) -> list[_Seg]:
     segs: list[_Seg] = []
     gap = True
-    for i, raw in enumerate(text.split("\n"), start=1):
-        line = _SPACES.sub(" ", raw).strip()
+    for i, raw in enumerate(_SPACES.sub(" ", text).split("\n"), start=1):
+        line = raw.strip()
         if not line:
             gap = True
             continue
@@ -704,7 +735,11 @@ def _split_glued(segs: list[_Seg]) -> list[_Seg]:
         if nxt is not None and len(nxt.text) >= 20:
             core = nxt.text.rstrip(" .")
             pos = seg.text.rfind(core)
-            if pos > 0 and seg.text[pos - 1] not in " \t" and pos + len(core) >= len(seg.text.rstrip(" .")):
+            if (
+                pos > 0
+                and seg.text[pos - 1] not in " \t"
+                and pos + len(core) >= len(seg.text.rstrip(" ."))
+            ):
                 out.append(_Seg(seg.line, seg.text[:pos].strip(), seg.gap))
                 out.append(_Seg(seg.line, seg.text[pos:].strip(), True))
                 i += 1
@@ -726,7 +761,12 @@ def _mark_continuations(segs: list[_Seg]) -> None:
             first.islower()
             # a line ending in `the`, `of`, `,` ... runs on even into a capital, but only in
             # prose-length lines: menus end in `Log In` too
-            or (_CONTINUES.search(a.text) and not a.text.endswith(":") and first.isalnum() and _nwords(a.text) >= 6)
+            or (
+                _CONTINUES.search(a.text)
+                and not a.text.endswith(":")
+                and first.isalnum()
+                and _nwords(a.text) >= 6
+            )
         ):
             a.cont = True
 
@@ -736,7 +776,12 @@ def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
         return None
     floating = fur.floating_any if title else fur.floating_prose
     found = []
-    bare = _LEADING_SYMBOLS.sub("", text)  # `🔵 Read our live blog`, `► READ MORE: ...`
+    # `🔵 Read our live blog`, `► READ MORE: ...`: also try the line without its leading symbols
+    bare = (
+        _LEADING_SYMBOLS.sub("", text)
+        if text[:1] and not (text[0].isalnum() or text[0] in _PLAIN_STARTS)
+        else text
+    )
     for candidate in (text, bare) if bare and bare != text else (text,):
         m = _anchored_for(fur, candidate[:1].lower(), title).fullmatch(candidate)
         if m is not None:
@@ -776,8 +821,10 @@ def _link_like(text: str) -> bool:
     if _title_like(text):
         return True
     n = _nwords(text)
-    return n <= 25 and text.rstrip(_CLOSERS).endswith(("?", "…", "...")) or (
-        bool(_BULLET.match(text)) and n <= 20 and not text.endswith(".")
+    return (
+        n <= 25
+        and text.rstrip(_CLOSERS).endswith(("?", "…", "..."))
+        or (bool(_BULLET.match(text)) and n <= 20 and not text.endswith("."))
     )
 
 
@@ -798,13 +845,19 @@ def _apply_rules(segs: list[_Seg], fur: Furniture) -> None:
             elif _starts_with_symbol(seg.text) and _nwords(seg.text) <= 30:
                 seg.reason = "promotion"  # `🔵 Read our live blog`, `► Watch`: emoji-led plugs
     for i, seg in enumerate(segs):
-        if seg.reason is None and not any(ch.isalpha() for ch in seg.text) and not (i and segs[i - 1].cont):
+        if (
+            seg.reason is None
+            and not any(ch.isalpha() for ch in seg.text)
+            and not (i and segs[i - 1].cont)
+        ):
             # numbers and rules on their own (`1`, `___`, `19:40`): list numbering, separators,
             # player clocks or live-blog timestamps, never story text
             near_player = any(
                 0 <= j < len(segs) and segs[j].reason == "media-player" for j in (i - 1, i + 1)
             )
-            seg.reason = "media-player" if near_player or actions[i - 1 : i] == ["player"] else "metadata"
+            seg.reason = (
+                "media-player" if near_player or actions[i - 1 : i] == ["player"] else "metadata"
+            )
     for i, action in enumerate(actions):
         if action == "next" and i + 1 < len(segs) and segs[i + 1].reason is None:
             segs[i + 1].reason = segs[i].reason
@@ -825,8 +878,10 @@ def _apply_rules(segs: list[_Seg], fur: Furniture) -> None:
             return
         if action == "list":
             j = i + 1
-            while j < n and actions[j] not in ("end", "appeal", "list") and (
-                segs[j].reason is not None or _link_like(segs[j].text)
+            while (
+                j < n
+                and actions[j] not in ("end", "appeal", "list")
+                and (segs[j].reason is not None or _link_like(segs[j].text))
             ):
                 if segs[j].reason is None:
                     segs[j].reason = "related-links"
@@ -857,7 +912,12 @@ def _appeal_block(segs: list[_Seg], actions: list[str | None], start: int, fur: 
             for p in pending:
                 p.reason = "appeal"
             return j
-        if seg.reason is not None or fur.appeal_words.search(seg.text) or _nwords(seg.text) <= 6 or _title_like(seg.text):
+        if (
+            seg.reason is not None
+            or fur.appeal_words.search(seg.text)
+            or _nwords(seg.text) <= 6
+            or _title_like(seg.text)
+        ):
             for p in pending:
                 p.reason = "appeal"
             pending.clear()
@@ -883,7 +943,11 @@ def _mark_duplicates(segs: list[_Seg]) -> None:
             prev = None
             continue
         # a credit adds at most ~70 characters: lines further apart in length are not copies
-        if prev is not None and _nwords(seg.text) >= 4 and abs(len(prev.text) - len(seg.text)) <= 80 + len(seg.text) // 10:
+        if (
+            prev is not None
+            and _nwords(seg.text) >= 4
+            and abs(len(prev.text) - len(seg.text)) <= 80 + len(seg.text) // 10
+        ):
             a, b = _match_key(prev.text), _match_key(seg.text)
             same = a == b or (
                 min(len(a), len(b)) >= 30
@@ -893,14 +957,23 @@ def _mark_duplicates(segs: list[_Seg]) -> None:
             if same:
                 seg.reason = "duplicate"
                 # a repeated line above the story is the headline printed twice, not a caption
-                prev.reason = "caption" if (_is_caption(prev.text) or _is_caption(seg.text) or prev.line > 3) else None
+                prev.reason = (
+                    "caption"
+                    if (_is_caption(prev.text) or _is_caption(seg.text) or prev.line > 3)
+                    else None
+                )
                 prev = None
                 continue
         prev = seg
 
 
 def _is_prose(seg: _Seg) -> bool:
-    return seg.reason is None and _is_terminal(seg.text) and _nwords(seg.text) >= 3 and not _is_caption(seg.text)
+    return (
+        seg.reason is None
+        and _is_terminal(seg.text)
+        and _nwords(seg.text) >= 3
+        and not _is_caption(seg.text)
+    )
 
 
 def _byline_name(text: str, masthead: frozenset[str]) -> bool:
@@ -927,7 +1000,12 @@ def _top_of_page(segs: list[_Seg], fur: Furniture) -> tuple[str | None, str | No
                 seg.reason = "byline"
                 # the line under a byline is the author's role or outlet (`BBC Russian`)
                 nxt = segs[i + 1] if i + 1 < len(segs) else None
-                if nxt is not None and nxt.reason is None and _title_like(nxt.text) and len(nxt.text.split()) <= 6:
+                if (
+                    nxt is not None
+                    and nxt.reason is None
+                    and _title_like(nxt.text)
+                    and len(nxt.text.split()) <= 6
+                ):
                     nxt.reason = "metadata"
     zone = len(segs)
     for i, seg in enumerate(segs):
@@ -949,7 +1027,12 @@ def _top_of_page(segs: list[_Seg], fur: Furniture) -> tuple[str | None, str | No
     headline_at = None
     for i in range(after_nav, zone):
         seg = segs[i]
-        if seg.reason is None and _title_like(seg.text) and not seg.cont and len(seg.text.split()) >= 4:
+        if (
+            seg.reason is None
+            and _title_like(seg.text)
+            and not seg.cont
+            and len(seg.text.split()) >= 4
+        ):
             headline_at = i
             break
     if headline_at is None:
@@ -958,7 +1041,9 @@ def _top_of_page(segs: list[_Seg], fur: Furniture) -> tuple[str | None, str | No
     if byline is None:
         # printed without `By`: right above the headline, or among the lines just below it
         above = [i for i in range(headline_at) if segs[i].reason is None][-1:]
-        below = [i for i in range(headline_at + 1, min(zone, headline_at + 4)) if segs[i].reason is None]
+        below = [
+            i for i in range(headline_at + 1, min(zone, headline_at + 4)) if segs[i].reason is None
+        ]
         for i in above + below:
             if _byline_name(segs[i].text, fur.masthead_words):
                 byline = segs[i].text
@@ -966,7 +1051,9 @@ def _top_of_page(segs: list[_Seg], fur: Furniture) -> tuple[str | None, str | No
                 break
     for i in range(zone):
         seg = segs[i]
-        if seg.reason is None and (i < headline_at or (len(seg.text.split()) <= 3 and _title_like(seg.text))):
+        if seg.reason is None and (
+            i < headline_at or (len(seg.text.split()) <= 3 and _title_like(seg.text))
+        ):
             # above the headline: navigation and mastheads; below it: labels like `Published`
             seg.reason = "chrome" if i < after_nav else "metadata"
     return segs[headline_at].text, byline, published
@@ -992,20 +1079,24 @@ def _join_text(parts: list[_Seg], vocab: frozenset[str], fur: Furniture) -> str:
     text = parts[0].text
     for seg in parts[1:]:
         if text.endswith("-") and text[-2:-1].isalpha() and seg.text[:1].islower():
-            text = _rejoin_hyphen(text[:-1], seg.text, vocab, fur, sep="")
+            text = _rejoin_hyphen(text[:-1], seg.text, vocab, fur)
         else:
             text = f"{text} {seg.text}"
     return text
 
 
-def _rejoin_hyphen(left: str, right: str, vocab: frozenset[str], fur: Furniture, *, sep: str) -> str:
+def _rejoin_hyphen(left: str, right: str, vocab: frozenset[str], fur: Furniture) -> str:
     """Join ``left-`` + ``right`` broken at a hyphen: keep the hyphen only where it belongs."""
     a = re.search(r"[A-Za-z]+$", left).group(0)
     b = re.match(r"[A-Za-z]+", right).group(0)
     joined = (a + b).lower()
     if joined in vocab:
         return f"{left}{right}"
-    if f"{a}-{b}".lower() in vocab or a.lower() in fur.hyphen_prefixes or a.lower() in _NUMBER_WORDS:
+    if (
+        f"{a}-{b}".lower() in vocab
+        or a.lower() in fur.hyphen_prefixes
+        or a.lower() in _NUMBER_WORDS
+    ):
         return f"{left}-{right}"
     return f"{left}{right}"
 
@@ -1016,7 +1107,7 @@ def _repair(text: str, vocab: frozenset[str], fur: Furniture) -> str:
     def fix(m: re.Match[str]) -> str:
         if m.group(2) in _HYPHEN_KEEP_NEXT:
             return m.group(0)
-        return _rejoin_hyphen(m.group(1), m.group(2), vocab, fur, sep="")
+        return _rejoin_hyphen(m.group(1), m.group(2), vocab, fur)
 
     return _BROKEN_HYPHEN.sub(fix, text)
 
@@ -1067,7 +1158,14 @@ def article(
     _propagate_wraps(segs)
     _mark_duplicates(segs)
     headline, byline, published = _top_of_page(segs, fur)
-    return _finish(segs, fur, headline=headline, byline=byline, published=published, keep_captions=keep_captions)
+    return _finish(
+        segs,
+        fur,
+        headline=headline,
+        byline=byline,
+        published=published,
+        keep_captions=keep_captions,
+    )
 
 
 def _finish(
@@ -1083,8 +1181,13 @@ def _finish(
     paragraphs: list[str] = []
     lines: list[tuple[int, ...]] = []
     # the page's own spellings decide how a broken hyphenation is re-joined
-    broken = any("- " in s.text or s.text.endswith("-") for s in segs)
-    vocab = frozenset(w.lower() for s in segs for w in _HYPHENATED_WORD.findall(s.text)) if broken else frozenset()
+    joined = "\n".join(s.text for s in segs)
+    broken = "- " in joined or "-\n" in joined
+    vocab = (
+        frozenset(w.lower() for s in segs for w in _HYPHENATED_WORD.findall(s.text))
+        if broken
+        else frozenset()
+    )
     for para in _join(segs):
         text = _join_text(para, vocab, fur)
         reason = None
@@ -1135,7 +1238,16 @@ def _with_captions(
     return [p for _, p in items], [ls for ls, _ in items]
 
 
-_DISPLAY_CLASSES = ("standfirst", "subhead", "sub-head", "subheadline", "dek", "strapline", "article__summary", "article-summary")
+_DISPLAY_CLASSES = (
+    "standfirst",
+    "subhead",
+    "sub-head",
+    "subheadline",
+    "dek",
+    "strapline",
+    "article__summary",
+    "article-summary",
+)
 _PRUNE_XPATH = [
     "//*[" + " or ".join(f"contains(@class, '{c}')" for c in _DISPLAY_CLASSES) + "]",
 ]
@@ -1164,7 +1276,9 @@ def html(
     ['He denied the claim.']
     """
     if not isinstance(page, str):
-        raise TypeError(f"page must be a str of HTML, got {type(page).__name__}; decode the bytes first")
+        raise TypeError(
+            f"page must be a str of HTML, got {type(page).__name__}; decode the bytes first"
+        )
     fur = load_furniture(furniture)
     if not page.strip():
         return article("", keep_captions=keep_captions, furniture=fur)
