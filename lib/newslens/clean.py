@@ -15,8 +15,12 @@ Signals, in the order they are applied:
    a headline list, a donation appeal, a player, or the end of the story;
 3. repetition: a line printed twice in a row (captions, with or without a final full stop or
    a photo credit) is a caption;
-4. position: the first title-shaped line is the headline; short lines above it are masthead,
-   section and author; a ``By ...`` line is the byline; date-only lines are the dateline;
+4. position: everything above the first prose paragraph is the header zone; runs of three or
+   more very short lines in it are navigation, and the headline is the first title-shaped
+   line after the last such run that precedes the byline or dateline; short lines above the
+   headline are masthead and section, a name-shaped line next to it (or a ``By ...`` line
+   anywhere) is the byline; date-only lines are datelines (the first printed date that is not
+   an update is ``published``);
 5. line shape: sentences hard-wrapped over two lines are re-joined; a paragraph that ends in a
    photo credit is a caption; a one-line paragraph shaped like a title (no final punctuation,
    a single sentence) is a stray headline or caption;
