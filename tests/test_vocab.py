@@ -7,11 +7,12 @@ arithmetic, so a reader can check each one against the paper.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from newslens import vocab
+from newslens import explorer, vocab
 from scipy import stats as sps
 
 
@@ -603,3 +604,43 @@ def test_sample_corpus_analyses_are_deterministic(corpus):
     sizes = vocab.sample_sizes(corpus)
     assert sizes["n_articles"].tolist() == [1] * len(sizes)
     assert "cannot separate an outlet's style from the story" in vocab.caveat(sizes)
+
+
+# ---------------------------------------------------------------------------------------------
+# the notebook, as `newslens report` runs it (session fixture `report_run` in conftest.py)
+
+NOTEBOOK = "04_vocabulary"
+NOTEBOOK_PARAMETERS = {
+    "corpus", "outlets", "ngram_min", "ngram_max", "prior", "prior_strength", "background",
+    "min_count", "top_n", "include_quotes", "stemmer", "seed", "n_boot", "explorer_top_n",
+    "explorer_sentences", "output_dir",
+}  # fmt: skip
+
+
+def _outputs(nb, kind: str) -> list:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if kind(o)]
+
+
+@pytest.mark.slow
+def test_vocabulary_notebook(report_run):
+    import nbformat
+
+    assert report_run.status[NOTEBOOK] == "ok"
+    nb = nbformat.read(report_run.executed[NOTEBOOK], as_version=4)
+    assert not _outputs(nb, lambda o: o.output_type == "error")
+    images = _outputs(nb, lambda o: "image/png" in o.get("data", {}))
+    assert len(images) >= 3  # Monroe panels, z-score heatmap, MTLD bars
+    text = "\n".join(
+        o["data"].get("text/markdown", "") + o["data"].get("text/plain", "")
+        for o in _outputs(nb, lambda o: "data" in o)
+    )
+    assert "cannot separate an outlet's style from the story" in text
+    for column in ("zeta", "g2", "p_adjusted", "log_ratio", "mtld", "ci_low", "jaccard", "match"):
+        assert column in text, column
+    result = next(n for n in report_run.notebooks if n.name == NOTEBOOK)
+    assert NOTEBOOK_PARAMETERS <= set(result.parameters) | set(result.defaults)
+    # The explorer page is written next to the report (needs the report to run notebooks in, or
+    # pass output_dir=, its output folder).
+    page = Path(report_run.out_dir) / explorer.DEFAULT_FILENAME
+    assert page.is_file(), f"{page} missing: the explorer page must be written next to the report"
+    assert "explorer-data" in page.read_text(encoding="utf-8")
