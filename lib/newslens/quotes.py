@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 import pandas as pd
 import yaml
 
-from newslens import paths
 from newslens.paths import PACKAGE_DATA
 
 ROLES_FILE = PACKAGE_DATA / "roles.yml"
@@ -978,7 +978,7 @@ def _find(doc: _Doc, span: QuoteSpanLike, short: bool) -> _Found:
     intro = doc.masked[doc.sentences[s_first].start : span.start]
     if intro.rstrip().endswith(":"):
         vs = _verb_matches(doc, doc.sentences[s_first].start, span.start)
-        if vs and not PLACEHOLDER in doc.masked[vs[-1].end() : span.start]:
+        if vs and PLACEHOLDER not in doc.masked[vs[-1].end() : span.start]:
             mention, rule = _subject_before(doc, s_first, vs[-1])
             return _Found(vs[-1], mention, None, "verb-before colon" + ("" if rule == "subject" else f", {rule}"), (s_first,), True)
     # 1. '"...," he said' / '"...," said X' right after the quote.
@@ -1080,7 +1080,7 @@ def _group(doc: _Doc, target: _Mention | None) -> tuple[str | None, str | None, 
                 role, group, _ = doc.roles.words[re.sub(r"\s+", " ", m.group().lower())]
                 cues.append(f"role '{m.group()}' in '{_squash(cue)}' ({where})")
                 break
-    for _, _, cue, where in profile:
+    for _, _, cue, _where in profile:
         s = _side_of(cue, doc.roles)
         if s:
             side = s
@@ -1271,7 +1271,7 @@ def same_speaker(predicted: str | None, gold: str | None) -> bool:
     return p == g or (bool(p.split()) and bool(g.split()) and p.split()[-1] == g.split()[-1])
 
 
-def evaluate(predicted: "pd.DataFrame", gold: "pd.DataFrame", *, min_overlap: float = 0.5) -> dict[str, float]:
+def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, *, min_overlap: float = 0.5) -> dict[str, float]:
     """Quote F1 and speaker accuracy of attributions against hand labels.
 
     Method: per article, speech quotes are matched one-to-one, greedily by decreasing
@@ -1620,3 +1620,54 @@ def verb_counts(quotes_table: pd.DataFrame) -> pd.DataFrame:
                      "example": part.iloc[0]["evidence"]})
     out = pd.DataFrame(rows, columns=["outlet", "verb", "verb_class", "count", "example"])
     return out.sort_values(["outlet", "count", "verb"], ascending=[True, False, True], kind="mergesort").reset_index(drop=True)
+
+
+def examples(quotes_table: pd.DataFrame, *, k: int = 3, seed: int = 0) -> pd.DataFrame:
+    """Up to ``k`` speech quotes per outlet, drawn at random (seeded), with their evidence.
+
+    Returns:
+        ``outlet, article_id, quote_id, speaker, group, verb_text, text, evidence``, ordered by
+        outlet, article_id, quote_id.
+    """
+    cols = ["outlet", "article_id", "quote_id", "speaker", "group", "verb_text", "text", "evidence"]
+    sp = _speech_rows(quotes_table)
+    if sp.empty or k <= 0:
+        return pd.DataFrame(columns=cols)
+    picked = [part.sample(n=min(k, len(part)), random_state=seed) for _, part in sp.groupby("outlet", sort=True)]
+    out = pd.concat(picked)[cols]
+    return out.sort_values(["outlet", "article_id", "quote_id"], kind="mergesort").reset_index(drop=True)
+
+
+def plot_shares(shares: pd.DataFrame, *, column: str | None = None, title: str = "", xlabel: str = "share"):
+    """Dot-and-interval plot of an interval table (:func:`group_shares`, :func:`verb_shares`,
+    :func:`quote_share`): one panel per level of ``column`` (or one panel when None), one row per
+    outlet, labelled with ``n``; hollow markers where the cell is ``too_small``.
+
+    Returns:
+        The matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    levels = [None] if column is None else sorted(shares[column].unique())
+    fig, axes = plt.subplots(1, max(len(levels), 1), figsize=(3.2 * max(len(levels), 1) + 1.5, 0.45 * shares["outlet"].nunique() + 1.6),
+                             sharey=True, squeeze=False)
+    outlets = sorted(shares["outlet"].unique())
+    for ax, level in zip(axes[0], levels):
+        part = shares if level is None else shares[shares[column] == level]
+        part = part.set_index("outlet").reindex(outlets)
+        y = range(len(outlets))
+        est, low, high = part["estimate"], part["low"], part["high"]
+        ax.hlines(list(y), low.fillna(est), high.fillna(est), color="0.4", lw=2)
+        small = part["too_small"].fillna(True).astype(bool)
+        ax.scatter(est[~small], [i for i, s in zip(y, small) if not s], color="C0", zorder=3)
+        ax.scatter(est[small], [i for i, s in zip(y, small) if s], facecolors="white", edgecolors="C0", zorder=3)
+        for i, (o, n) in enumerate(zip(outlets, part["n"].fillna(0).astype(int))):
+            ax.annotate(f"n={n}", (1.0, i), xycoords=("axes fraction", "data"), ha="right", va="bottom", fontsize=7, color="0.4")
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_title(str(level) if level is not None else title, fontsize=9)
+        ax.set_xlabel(xlabel)
+    axes[0][0].set_yticks(range(len(outlets)), outlets)
+    if title and column is not None:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
