@@ -622,7 +622,8 @@ def test_describe_states_limits():
     summary = sentiment.outlet_summary(s, n_boot=100)
     text = sentiment.describe(summary, sentiment.outlet_tests(s))
     assert text.startswith("2 outlets, 3 articles, 6 sentences.")
-    assert "Too small to conclude anything about: A, B." in text
+    assert "Too small to conclude anything about: A, B (every outlet)." in text
+    assert "Fewer than 3 articles for: A, B" in text
     assert "No outlet pair was large enough to test." in text
     assert sentiment.describe(summary.iloc[:0]).startswith("No sentences")
 

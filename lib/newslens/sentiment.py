@@ -1432,29 +1432,42 @@ def describe(
     summary: pd.DataFrame,
     tests: pd.DataFrame | None = None,
     *,
+    voice: pd.DataFrame | None = None,
     alpha: float = 0.05,
+    ci: float = 0.95,
+    method: Literal["holm", "fdr_bh"] = "holm",
     unit: str = "sentence",
 ) -> str:
-    """A short interpretation of :func:`outlet_summary` (and :func:`outlet_tests`), in words.
+    """A short interpretation of the outlet tables, in words, with every number computed.
 
-    Every number in the text is computed from the tables; the text states the sample sizes and
-    what they allow, and only calls a difference significant after the multiple-comparison
+    The text states the sample sizes and what they allow, names the cells too small to
+    conclude on, and calls a difference significant only after the multiple-comparison
     correction (``p_adjusted < alpha``).
+
+    Args:
+        summary: output of :func:`outlet_summary`.
+        tests: output of :func:`outlet_tests`, or None.
+        voice: output of :func:`voice_tests`, or None.
+        alpha: significance level for adjusted p-values.
+        ci: the coverage the intervals were computed with (for the wording).
+        method: the correction used in ``tests`` (for the wording).
+        unit: the unit of ``summary`` (for the wording).
 
     >>> t = pd.DataFrame({"outlet": ["X", "Y"], "n_articles": [1, 1], "n": [30, 25],
     ...                   "estimate": [-0.2, 0.1], "low": [-0.3, 0.0], "high": [-0.1, 0.2],
     ...                   "too_small": [False, False]})
     >>> print(describe(t))  # doctest: +NORMALIZE_WHITESPACE
     2 outlets, 2 articles, 55 sentences. Every outlet here is a single article, so a
-    difference between outlets is a difference between two articles and says nothing about
-    the outlets' coverage in general; the intervals resample sentences of one article as if
-    they were independent and are too narrow. Most negative: X (mean compound -0.20, 95%
-    interval -0.30 to -0.10, n=30). Most positive: Y (mean compound +0.10, 95% interval +0.00
-    to +0.20, n=25).
+    difference between outlets is a difference between articles and says nothing about the
+    outlets' coverage in general; the intervals resample sentences of one article as if they
+    were independent and are too narrow. Lowest mean compound: X (-0.20, 95% interval -0.30 to
+    -0.10, n=30). Highest: Y (+0.10, 95% interval +0.00 to +0.20, n=25).
     """
     _require(summary, ["outlet", "n", "estimate", "low", "high", "too_small"], table="summary")
     if summary.empty:
         return "No sentences to describe: the table is empty."
+    correction = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg"}.get(method, method)
+    pct = f"{ci:.0%}"
     n_art = int(summary["n_articles"].sum()) if "n_articles" in summary.columns else None
     parts = [
         f"{len(summary)} outlet{'s' if len(summary) != 1 else ''}"
@@ -1464,7 +1477,7 @@ def describe(
     if n_art is not None and (summary["n_articles"] <= 1).all():
         parts.append(
             "Every outlet here is a single article, so a difference between outlets is a "
-            "difference between two articles and says nothing about the outlets' coverage in "
+            "difference between articles and says nothing about the outlets' coverage in "
             "general"
             + (
                 ""
@@ -1477,31 +1490,35 @@ def describe(
     elif n_art is not None and (summary["n_articles"] < stats.MIN_ARTICLES).any():
         few = summary.loc[summary["n_articles"] < stats.MIN_ARTICLES, "outlet"].tolist()
         parts.append(
-            f"Fewer than {stats.MIN_ARTICLES} articles for: {', '.join(few)}; "
+            f"Fewer than {stats.MIN_ARTICLES} articles for: {', '.join(map(str, few))}; "
             "their intervals rest on very few independent units."
         )
     small = summary.loc[summary["too_small"], "outlet"].tolist()
     if small:
-        parts.append(f"Too small to conclude anything about: {', '.join(map(str, small))}.")
+        parts.append(
+            f"Too small to conclude anything about: {', '.join(map(str, small))}"
+            + (" (every outlet)." if len(small) == len(summary) else ".")
+        )
     ok = summary.loc[~summary["too_small"] & summary["estimate"].notna()]
     if len(ok) >= 1:
         lo, hi = ok.loc[ok["estimate"].idxmin()], ok.loc[ok["estimate"].idxmax()]
 
         def one(r: pd.Series) -> str:
             return (
-                f"{r['outlet']} (mean compound {r['estimate']:+.2f}, 95% interval "
+                f"{r['outlet']} ({r['estimate']:+.2f}, {pct} interval "
                 f"{r['low']:+.2f} to {r['high']:+.2f}, n={int(r['n'])})"
             )
 
-        parts.append(f"Most negative: {one(lo)}.")
         if len(ok) > 1:
-            parts.append(f"Most positive: {one(hi)}.")
+            parts.append(f"Lowest mean compound: {one(lo)}. Highest: {one(hi)}.")
+        else:
+            parts.append(f"Mean compound: {one(lo)}.")
     if tests is not None and len(tests):
         tested = tests.loc[~tests["too_small"]]
         sig = tested.loc[tested["p_adjusted"] < alpha]
         parts.append(
             f"{len(sig)} of {len(tested)} tested outlet pairs differ at adjusted p < {alpha:g} "
-            f"(permutation tests, {'Holm' if True else ''} correction)."
+            f"(permutation tests, {correction} correction)."
             if len(tested)
             else "No outlet pair was large enough to test."
         )
@@ -1512,6 +1529,21 @@ def describe(
                 f"{best['diff']:+.2f}, Cliff's delta {best['effect_size']:+.2f}, adjusted p = "
                 f"{best['p_adjusted']:.3g}."
             )
+    if voice is not None and len(voice):
+        tested = voice.loc[~voice["too_small"]]
+        if len(tested):
+            sig = tested.loc[tested["p_adjusted"] < alpha]
+            lower = tested.loc[tested["diff"] < 0, "outlet"].tolist()
+            parts.append(
+                f"Narrator versus quoted voice: tested for {len(tested)} outlet"
+                f"{'s' if len(tested) != 1 else ''}; the outlet's own prose is more negative "
+                f"than the words it quotes in {len(lower)} of them"
+                + (f" ({', '.join(map(str, lower))})" if lower else "")
+                + f", and {len(sig)} difference{'s' if len(sig) != 1 else ''} hold"
+                f"{'' if len(sig) != 1 else 's'} at adjusted p < {alpha:g}."
+            )
+        else:
+            parts.append("No outlet has enough narrator and quoted parts to compare them.")
     return " ".join(parts)
 
 
@@ -1581,7 +1613,7 @@ def plot_outlets(
         )
     ax.axvline(0, color="0.8", lw=1, zorder=0)
     ax.set_yticks(range(len(outlets)), outlets)
-    ax.set_ylim(-0.6, len(outlets) - 0.4)
+    ax.set_ylim(len(outlets) - 0.4, -0.6)  # first outlet at the top
     ax.set_xlim(-1.05, 1.05)
     ax.set_xlabel(f"VADER {value} (points: units; dot and bar: mean and 95% interval)")
     return ax
@@ -1622,7 +1654,7 @@ def plot_voice(summary: pd.DataFrame, *, ax: Any = None) -> Any:
         ax.plot([], [], "o", color=color, label=voice)
     ax.axvline(0, color="0.8", lw=1, zorder=0)
     ax.set_yticks(range(len(outlets)), outlets)
-    ax.set_ylim(-0.6, len(outlets) - 0.4)
+    ax.set_ylim(len(outlets) - 0.4, -0.6)  # first outlet at the top
     ax.set_xlabel("mean VADER compound (95% interval; hollow = too small)")
     ax.legend(loc="lower left", fontsize=8)
     return ax
@@ -1641,15 +1673,20 @@ def plot_arc(sentences: pd.DataFrame, arc_table: pd.DataFrame) -> Any:
     import matplotlib.pyplot as plt
 
     outlets = sorted(arc_table["outlet"].unique()) or ["(none)"]
+    ncols = min(len(outlets), 5)  # wrap many outlets into rows of five panels
+    nrows = math.ceil(len(outlets) / ncols)
     fig, axes = plt.subplots(
-        1,
-        len(outlets),
-        figsize=(3 * len(outlets) + 1, 3.2),
+        nrows,
+        ncols,
+        figsize=(3 * ncols + 1, 3.2 * nrows),
+        sharex=True,
         sharey=True,
         squeeze=False,
         layout="constrained",
     )
-    for ax, outlet in zip(axes[0], outlets, strict=True):
+    for ax in axes.flat[len(outlets) :]:
+        ax.set_visible(False)
+    for ax, outlet in zip(axes.flat, outlets, strict=False):
         s = sentences[sentences["outlet"] == outlet]
         ax.scatter(s["position"], s["compound"], s=9, alpha=0.35, color="0.45", linewidths=0)
         a = arc_table[arc_table["outlet"] == outlet]
@@ -1674,7 +1711,8 @@ def plot_arc(sentences: pd.DataFrame, arc_table: pd.DataFrame) -> Any:
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-1.05, 1.05)
         ax.set_xlabel("position in article")
-    axes[0][0].set_ylabel("VADER compound")
+    for row in axes:
+        row[0].set_ylabel("VADER compound")
     fig.suptitle("Sentiment arc (numbers: sentences per bin; hollow: too small)", fontsize=10)
     return fig
 
