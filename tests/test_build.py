@@ -172,3 +172,22 @@ def test_local_pool_matches_in_process(make_corpus, tmp_path):
 
 def test_default_path_is_sample():
     assert newslens.load_corpus().root == newslens.paths.sample_corpus()
+
+
+def test_user_furniture_file_extends_rules_and_cache_key(make_corpus, tmp_path):
+    text = ARTICLE + "\nThe Daily Bugle is read by ten million people every day.\n"
+    root = make_corpus({"articles.csv": MANIFEST + "a.txt,Outlet A,a\n", "a.txt": text})
+    store = tmp_path / "store"
+    plain = build.build(root, out=tmp_path / "plain", store=store)
+    assert "Daily Bugle" in plain.articles.loc[0, "body"]
+    rules = tmp_path / "mine.yml"
+    rules.write_text('rules:\n  - {pattern: "the daily bugle is read by.*", reason: promotion}\n')
+    mine = build.build(root, out=tmp_path / "mine", store=store, furniture=str(rules))
+    assert "Daily Bugle" not in mine.articles.loc[0, "body"]
+    assert "promotion" in set(mine.removed["reason"])
+    rules.write_text("rules: []\n")  # a changed file is a new key, not a stale cache hit
+    build._file_hash.cache_clear()
+    again = build.build(root, out=tmp_path / "again", store=store, furniture=str(rules))
+    assert "Daily Bugle" in again.articles.loc[0, "body"]
+    with pytest.raises(ValueError, match="no such file"):
+        build.build(root, out=tmp_path / "x", furniture=str(tmp_path / "nope.yml"))

@@ -111,12 +111,20 @@ class BuildParams:
         keep_captions: keep image captions in the body (passed to ``clean.article``).
         in_quote_threshold: a sentence is ``in_quote`` when at least this share of its
             characters lies inside direct quotes.
+        furniture: a YAML file of page-furniture rules extending the default ones (its content,
+            not only its name, is part of the cache key).
     """
 
     keep_captions: bool = False
     in_quote_threshold: float = 0.5
+    furniture: str | None = None
 
     def __post_init__(self) -> None:
+        if self.furniture is not None:
+            path = Path(self.furniture).expanduser().resolve()
+            if not path.is_file():
+                raise ValueError(f"furniture={self.furniture!r}: no such file; give a YAML file like lib/newslens/data/furniture.yml")
+            object.__setattr__(self, "furniture", str(path))
         if not 0.0 < self.in_quote_threshold <= 1.0:
             raise ValueError(f"in_quote_threshold must be in (0, 1], got {self.in_quote_threshold}")
 
@@ -136,10 +144,15 @@ def pipeline_fingerprint() -> str:
     return h.hexdigest()
 
 
+@cache
+def _file_hash(path: str | None) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
+
+
 def doc_key(doc: Document, params: BuildParams) -> str:
     """The cache key of one article: its inputs, the parameters and the pipeline fingerprint."""
     payload = json.dumps(
-        [pipeline_fingerprint(), asdict(params), doc.article_id, doc.file, doc.row, doc.format, doc.content_hash, doc.meta],
+        [pipeline_fingerprint(), asdict(params), _file_hash(params.furniture), doc.article_id, doc.file, doc.row, doc.format, doc.content_hash, doc.meta],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
@@ -220,9 +233,9 @@ def _process_document(doc: Document, key: str, params: BuildParams, out: _Column
         return
     meta = doc.metadata
     if doc.format == "html":
-        cleaned = clean.html(text, keep_captions=params.keep_captions)
+        cleaned = clean.html(text, keep_captions=params.keep_captions, furniture=params.furniture)
     else:
-        cleaned = clean.article(text, keep_captions=params.keep_captions)
+        cleaned = clean.article(text, keep_captions=params.keep_captions, furniture=params.furniture)
     paragraphs = list(cleaned.paragraphs)
     outlet = meta.get("outlet") or "unknown"
     for r in cleaned.removed:

@@ -38,9 +38,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
         return _err(f"{path}: no such file; give the path of one article (.txt or .html)")
     text = _read_file(path)
     if path.suffix.lower() in (".html", ".htm"):
-        result = clean.html(text, keep_captions=args.keep_captions)
+        result = clean.html(text, keep_captions=args.keep_captions, furniture=args.furniture)
     else:
-        result = clean.article(text, keep_captions=args.keep_captions)
+        result = clean.article(text, keep_captions=args.keep_captions, furniture=args.furniture)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -68,6 +68,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         rebuild=args.rebuild,
         progress=not args.quiet,
         keep_captions=args.keep_captions,
+        furniture=args.furniture,
     )
     arts, skipped = corpus.articles, corpus.skipped
     info = json.loads((corpus.tables_dir / "_corpus.json").read_text())
@@ -147,6 +148,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("path")
     c.add_argument("--json", action="store_true", help="print headline, byline, published, body and removed as JSON")
     c.add_argument("--keep-captions", action="store_true")
+    c.add_argument("--furniture", default=None, metavar="YAML", help="extra page-furniture rules (extends lib/newslens/data/furniture.yml)")
     c.set_defaults(func=cmd_clean)
 
     b = sub.add_parser("build", help="build the tables of a corpus folder (default: the sample corpus)")
@@ -158,6 +160,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--batch-size", type=int, default=100)
     b.add_argument("--rebuild", action="store_true", help="ignore cached per-article results")
     b.add_argument("--keep-captions", action="store_true")
+    b.add_argument("--furniture", default=None, metavar="YAML", help="extra page-furniture rules (extends the default file)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_build)
 
@@ -186,5 +189,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (FileNotFoundError, NotADirectoryError, ValueError) as exc:
         return _err(str(exc))
+    except BrokenPipeError:
+        # `newslens clean x --json | head`: the reader went away; that is not an error.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         return _err("interrupted; outputs already written are complete, partial ones were discarded")
