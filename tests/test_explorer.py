@@ -97,6 +97,24 @@ def test_page_data_aligns_and_caps(small):
                 assert match.lower().replace("\u2019", "'") == term
 
 
+def test_page_data_budget_caps_points_and_sentences(small):
+    _, scores, contexts = small
+    data = explorer.page_data(scores, contexts, top_n=50, max_terms=4, max_contexts=2)
+    assert len(data["terms"]) == 4
+    # round-robin by rank: every outlet's best term is among the first
+    for _, grp in scores.groupby("outlet"):
+        assert grp["term"].iloc[0] in data["terms"]
+    embedded = sum(len(rows) for per_term in data["contexts"] for rows in per_term)
+    assert embedded <= 2
+    for i, ok in enumerate(data["has_contexts"]):
+        if not ok:
+            assert data["contexts"][i] == [[], [], []]
+    assert "at most 4 in all" in data["caps_text"]
+    assert "no sentences embedded" in data["caps_text"]
+    with pytest.raises(ValueError, match="max_terms"):
+        explorer.select_terms(scores, max_terms=0)
+
+
 def test_page_data_is_deterministic(small):
     _, scores, contexts = small
     a = explorer.page_data(scores, contexts)

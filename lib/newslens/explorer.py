@@ -42,6 +42,9 @@ from newslens.paths import PACKAGE_DIR
 
 TEMPLATE = PACKAGE_DIR / "templates" / "explorer.html"
 DEFAULT_FILENAME = "term_explorer.html"
+#: Page budget: at most this many points and embedded sentences, whatever the corpus size.
+DEFAULT_MAX_TERMS = 1500
+DEFAULT_MAX_CONTEXTS = 6000
 #: The JSON and title placeholders in the template.
 _DATA_SLOT = "__NEWSLENS_DATA__"
 _TITLE_SLOT = "__NEWSLENS_TITLE__"
@@ -85,14 +88,8 @@ def script_json(data: Any) -> str:
     return text
 
 
-def select_terms(scores: pd.DataFrame, *, top_n: int = 150) -> list[str]:
-    """The terms the page shows: each outlet's ``top_n`` highest z-scores, united, sorted.
-
-    >>> s = pd.DataFrame({"outlet": ["X", "X", "Y", "Y"], "term": ["b", "a", "a", "b"],
-    ...                   "zeta": [2.0, -2.0, 2.0, -2.0]})
-    >>> select_terms(s, top_n=1)
-    ['a', 'b']
-    """
+def _ranked_terms(scores: pd.DataFrame, *, top_n: int) -> list[str]:
+    """Distinct terms in priority order: every outlet's best term, then every second best ..."""
     _check_columns(scores, ("outlet", "term", "zeta"), name="scores")
     if int(top_n) < 1:
         raise ValueError(f"top_n must be >= 1, got {top_n}")
@@ -100,7 +97,27 @@ def select_terms(scores: pd.DataFrame, *, top_n: int = 150) -> list[str]:
         ["outlet", "_neg", "term"], kind="stable"
     )
     top = ranked.groupby("outlet", sort=True).head(int(top_n))
-    return sorted(set(top["term"].astype(str)))
+    top = top.assign(_rank=top.groupby("outlet", sort=True).cumcount())
+    top = top.sort_values(["_rank", "outlet", "term"], kind="stable")
+    return list(dict.fromkeys(top["term"].astype(str)))
+
+
+def select_terms(
+    scores: pd.DataFrame, *, top_n: int = 150, max_terms: int = DEFAULT_MAX_TERMS
+) -> list[str]:
+    """The terms the page shows: each outlet's ``top_n`` highest z-scores, united, sorted.
+
+    With many outlets the union is capped at ``max_terms``, taken round-robin by rank (every
+    outlet's best term first, then every second best ...), so each outlet keeps its leaders.
+
+    >>> s = pd.DataFrame({"outlet": ["X", "X", "Y", "Y"], "term": ["b", "a", "a", "b"],
+    ...                   "zeta": [2.0, -2.0, 2.0, -2.0]})
+    >>> select_terms(s, top_n=1)
+    ['a', 'b']
+    """
+    if int(max_terms) < 1:
+        raise ValueError(f"max_terms must be >= 1, got {max_terms}")
+    return sorted(_ranked_terms(scores, top_n=top_n)[: int(max_terms)])
 
 
 def _check_columns(df: Any, columns: Sequence[str], *, name: str) -> None:
@@ -125,6 +142,8 @@ def page_data(
     title: str = "newslens term explorer",
     caveat: str = "",
     z_threshold: float = 1.96,
+    max_terms: int = DEFAULT_MAX_TERMS,
+    max_contexts: int = DEFAULT_MAX_CONTEXTS,
 ) -> dict[str, Any]:
     """The data embedded in the page (a pure function of its inputs: same input, same page).
 
@@ -138,6 +157,10 @@ def page_data(
         title: page title.
         caveat: a sample-size warning shown under the title (e.g. ``vocab.caveat(...)``).
         z_threshold: |zeta| beyond which points are coloured.
+        max_terms: at most this many points in all (see :func:`select_terms`).
+        max_contexts: at most this many sentences embedded in all; terms are served in
+            priority order (round-robin by rank) and those past the budget get none (the page
+            says so).
 
     Returns:
         A JSON-ready dict: ``outlets``, ``terms``, ``frequency``, ``counts`` and ``zeta``
@@ -158,7 +181,10 @@ def page_data(
     outlets = sorted(str(o) for o in scores["outlet"].unique())
     if not outlets:
         raise ValueError("scores is empty: nothing to show (run vocab.one_vs_rest on a corpus)")
-    terms = select_terms(scores, top_n=top_n)
+    if int(max_contexts) < 0:
+        raise ValueError(f"max_contexts must be >= 0, got {max_contexts}")
+    priority = _ranked_terms(scores, top_n=top_n)[: int(max_terms)]
+    terms = sorted(priority)
     n_total = int(scores["term"].nunique())
     sub = scores[scores["term"].isin(terms)]
     zeta = sub.pivot(index="outlet", columns="term", values="zeta").reindex(
@@ -202,12 +228,35 @@ def page_data(
                     bool(cut_right),
                 ]
             )
+    # Embed sentences term by term in priority order until the page budget is spent.
+    has_ctx = [False] * len(terms)
+    used = 0
+    term_pos_all = {t: i for i, t in enumerate(terms)}
+    for term in priority:
+        i = term_pos_all[term]
+        n_rows = sum(len(rows) for rows in ctx[i])
+        if used + n_rows > int(max_contexts):
+            break
+        used += n_rows
+        has_ctx[i] = True
+    for i, ok in enumerate(has_ctx):
+        if not ok:
+            ctx[i] = [[] for _ in outlets]
+    n_without = has_ctx.count(False)
     n_shown = len(terms)
     caps = (
         f"Showing {n_shown} of {n_total} scored terms: the {int(top_n)} most distinctive "
-        f"(highest zeta) of each outlet. Up to {int(max_sentences)} sentence(s) per term and "
-        f"outlet, {int(window)} characters of context on each side. Every term was scored; the "
-        f"cap only limits what this page shows."
+        f"(highest zeta) of each outlet"
+        + (f", at most {int(max_terms)} in all" if len(priority) >= int(max_terms) else "")
+        + f". Up to {int(max_sentences)} sentence(s) per term and outlet, {int(window)} "
+        f"characters of context on each side"
+        + (
+            f"; {n_without} lower-ranked term(s) have no sentences embedded (page budget of "
+            f"{int(max_contexts):,} sentences)"
+            if n_without and contexts is not None
+            else ""
+        )
+        + ". Every term was scored; the caps only limit what this page shows."
     )
     sizes = scores.attrs.get("n", {})
     size_text = "; ".join(f"{o}: {int(sizes[o]):,} terms counted" for o in outlets if o in sizes)
@@ -234,6 +283,8 @@ def page_data(
         "counts": [[int(v) for v in counts.loc[o]] for o in outlets],
         "zeta": [[_finite(v) for v in zeta.loc[o]] for o in outlets],
         "contexts": ctx,
+        "has_contexts": has_ctx if contexts is not None else [False] * len(terms),
+        "max_contexts": int(max_contexts),
     }
 
 
@@ -263,6 +314,8 @@ def write(
     title: str = "newslens term explorer",
     caveat: str = "",
     z_threshold: float = 1.96,
+    max_terms: int = DEFAULT_MAX_TERMS,
+    max_contexts: int = DEFAULT_MAX_CONTEXTS,
 ) -> Path:
     """Write the self-contained term explorer page and return its path.
 
@@ -274,7 +327,8 @@ def write(
         out_dir: folder to write into (created if missing); "." = next to the report, i.e. the
             working directory of the notebook.
         filename: the page's file name.
-        top_n, max_sentences, window, title, caveat, z_threshold: see :func:`page_data`.
+        top_n, max_sentences, window, title, caveat, z_threshold, max_terms, max_contexts: see
+            :func:`page_data`.
 
     Returns:
         Path of the written page. It is written to a temporary file and renamed into place.
@@ -290,6 +344,8 @@ def write(
         title=title,
         caveat=caveat,
         z_threshold=z_threshold,
+        max_terms=max_terms,
+        max_contexts=max_contexts,
     )
     text = render(data)
     folder = Path(out_dir).expanduser()
