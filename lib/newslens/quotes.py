@@ -130,10 +130,10 @@ class Roles:
     """The role lexicon, compiled (see ``data/roles.yml`` for the format)."""
 
     words: dict[str, tuple[str, str, str]]  # surface form -> (role, role group, "sg"/"pl")
-    pattern: re.Pattern[str]
+    pattern: _Phrases
     collective: frozenset[str]
     sides: dict[str, str]
-    side_pattern: re.Pattern[str]
+    side_pattern: _Phrases
     titles: dict[str, str | None]
     title_pattern: re.Pattern[str]
     gender: dict[str, str]
@@ -147,14 +147,88 @@ class Verbs:
     """The reporting-verb lexicon, compiled (see ``data/reporting_verbs.yml``)."""
 
     forms: dict[str, tuple[str, str, bool]]  # surface form -> (lemma, class, labels)
-    pattern: re.Pattern[str]
+    pattern: _Phrases
     source: str
 
 
-def _alternation(words: Sequence[str], *, flags: int = 0) -> re.Pattern[str]:
-    # Longest first, so "prime minister" wins over "minister"; spaces match any whitespace.
-    alts = [re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w))]
-    return re.compile(r"(?<![\w\-])(?:" + "|".join(alts) + r")(?![\w\-])", flags)
+_PHRASE_TOKEN = re.compile(r"\w[\w\-]*(?:\.\w+)*")
+
+
+class _Hit:
+    """A phrase match, with the ``start()/end()/group()`` of a regex match."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text[self._start : self._end]
+
+
+class _Phrases:
+    """Whole-word phrase lookup by first word: the lexicons hold hundreds of phrases, and one big
+    regex alternation tried at every character is far slower than a dict lookup per word.
+    Longest phrase first ("prime minister" before "minister"); words of a phrase may be
+    separated by any whitespace. Offers the ``finditer/match/search/fullmatch`` used here."""
+
+    def __init__(self, phrases: Sequence[str], *, ignore_case: bool) -> None:
+        self.ignore_case = ignore_case
+        self.index: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in set(phrases):
+            toks = tuple(self._norm(t) for t in _PHRASE_TOKEN.findall(phrase))
+            if toks:
+                self.index.setdefault(toks[0], []).append(toks)
+        for cands in self.index.values():
+            cands.sort(key=lambda t: (-len(t), t))
+
+    def _norm(self, token: str) -> str:
+        return token.lower() if self.ignore_case else token
+
+    def _hit_at(self, text: str, toks: list[re.Match[str]], i: int) -> _Hit | None:
+        for cand in self.index.get(self._norm(toks[i].group()), ()):
+            n = len(cand)
+            if i + n > len(toks):
+                continue
+            if all(
+                self._norm(toks[i + j].group()) == cand[j] and text[toks[i + j - 1].end() : toks[i + j].start()].isspace()
+                for j in range(1, n)
+            ):
+                return _Hit(text, toks[i].start(), toks[i + n - 1].end())
+        return None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[_Hit]:
+        toks = list(_PHRASE_TOKEN.finditer(text, pos, len(text) if endpos is None else endpos))
+        out, i = [], 0
+        while i < len(toks):
+            hit = self._hit_at(text, toks, i)
+            if hit is None:
+                i += 1
+                continue
+            out.append(hit)
+            while i < len(toks) and toks[i].start() < hit.end():
+                i += 1
+        return out
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> _Hit | None:
+        toks = list(_PHRASE_TOKEN.finditer(text, pos, len(text) if endpos is None else endpos))
+        if not toks or toks[0].start() != pos or (pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "-")):
+            return None
+        return self._hit_at(text, toks, 0)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> _Hit | None:
+        hits = self.finditer(text, pos, endpos)
+        return hits[0] if hits else None
+
+    def fullmatch(self, text: str) -> _Hit | None:
+        hit = self.match(text)
+        return hit if hit is not None and hit.end() == len(text) else None
 
 
 def _plural(word: str) -> str:
@@ -216,10 +290,10 @@ def _roles_cached(path: str, mtime: float) -> Roles:
             gender[str(w).lower()] = str(g)
     return Roles(
         words=words,
-        pattern=_alternation(list(words), flags=re.IGNORECASE),
+        pattern=_Phrases(list(words), ignore_case=True),
         collective=frozenset(str(c).lower() for c in data.get("collective") or []),
         sides=sides,
-        side_pattern=_alternation(list(sides) or ["\u0000"], flags=re.IGNORECASE),
+        side_pattern=_Phrases(list(sides), ignore_case=True),
         titles=titles,
         title_pattern=re.compile(
             r"(?:(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(titles, key=len, reverse=True))
@@ -293,7 +367,7 @@ def _verbs_cached(path: str, mtime: float) -> Verbs:
             forms.setdefault(f, (lemma, cls, bool(spec.get("labels", False))))
     # Case-sensitive on purpose: reporting verbs are lower-case inside a sentence, and this keeps
     # "State Emergency Service" or "Post" in a name from reading as verbs.
-    return Verbs(forms=forms, pattern=_alternation(list(forms)), source=path)
+    return Verbs(forms=forms, pattern=_Phrases(list(forms), ignore_case=False), source=path)
 
 
 def load_verbs(path: str | Path | None = None) -> Verbs:
@@ -670,7 +744,7 @@ def _words_between(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _verb_matches(doc: _Doc, a: int, b: int) -> list[re.Match[str]]:
+def _verb_matches(doc: _Doc, a: int, b: int) -> list[_Hit]:
     return list(doc.verbs.pattern.finditer(doc.masked, a, b))
 
 
@@ -853,7 +927,7 @@ _SCARE_CUES = re.compile(
 
 @dataclass
 class _Found:
-    verb: re.Match[str] | None = None
+    verb: _Hit | None = None
     mention: _Mention | None = None
     mention_text: str | None = None
     rule: str = "none"
@@ -904,7 +978,7 @@ def _clause_subject(doc: _Doc, si: int, limit: int) -> _Mention | None:
     return m or _mention_in(doc, si, a, limit, last=False)
 
 
-def _subject_before(doc: _Doc, si: int, verb: re.Match[str]) -> tuple[_Mention | None, str]:
+def _subject_before(doc: _Doc, si: int, verb: _Hit) -> tuple[_Mention | None, str]:
     """The subject of a reporting verb that precedes its quote."""
     st = doc.sentences[si]
     pre = doc.masked[st.start : verb.start()]
@@ -951,7 +1025,7 @@ def _subject_before(doc: _Doc, si: int, verb: re.Match[str]) -> tuple[_Mention |
     return _clause_subject(doc, si, verb.start()), "coordinated clause"
 
 
-def _speaker_after(doc: _Doc, si: int, span: QuoteSpanLike, verb: re.Match[str]) -> tuple[_Mention | None, str]:
+def _speaker_after(doc: _Doc, si: int, span: QuoteSpanLike, verb: _Hit) -> tuple[_Mention | None, str]:
     between = doc.masked[span.end : verb.start()]
     if _words_between(between) == 0:
         # Inverted: '"...," said Jane Smith, a spokeswoman' / 'according to officials'.
@@ -965,7 +1039,7 @@ def _speaker_after(doc: _Doc, si: int, span: QuoteSpanLike, verb: re.Match[str])
     return (m or _ad_hoc(doc, si, span.end, verb.start())), "verb-after"
 
 
-def _introduces_next(doc: _Doc, verb: re.Match[str], si: int) -> bool:
+def _introduces_next(doc: _Doc, verb: _Hit, si: int) -> bool:
     """True when the verb opens the next quote (``another adds: "..."``)."""
     rest = doc.masked[verb.end() : doc.sentences[si].end]
     nxt = rest.find(PLACEHOLDER)
@@ -1453,6 +1527,7 @@ def from_file(path: str | Path, *, roles: str | Path | None = None, verbs: str |
     Raises:
         FileNotFoundError: when ``path`` is not a file.
 
+    >>> from newslens import paths
     >>> rows = from_file(paths.sample_corpus() / "raw" / "daily-mirror_2022-03-08_invasion-faltering.txt")
     >>> [(r["speaker"], r["verb"]) for r in rows][:2]
     [('Jens Stoltenberg', 'warn'), ('One (Military sources)', 'say')]
@@ -1661,7 +1736,7 @@ def plot_shares(shares: pd.DataFrame, *, column: str | None = None, title: str =
         small = part["too_small"].fillna(True).astype(bool)
         ax.scatter(est[~small], [i for i, s in zip(y, small) if not s], color="C0", zorder=3)
         ax.scatter(est[small], [i for i, s in zip(y, small) if s], facecolors="white", edgecolors="C0", zorder=3)
-        for i, (o, n) in enumerate(zip(outlets, part["n"].fillna(0).astype(int))):
+        for i, n in enumerate(part["n"].fillna(0).astype(int)):
             ax.annotate(f"n={n}", (1.0, i), xycoords=("axes fraction", "data"), ha="right", va="bottom", fontsize=7, color="0.4")
         ax.set_xlim(-0.02, 1.02)
         ax.set_title(str(level) if level is not None else title, fontsize=9)
