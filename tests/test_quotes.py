@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from newslens import quotes, segment
 
 GOLD_DIR = Path(__file__).parent / "gold" / "quotes"
