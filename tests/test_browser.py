@@ -13,12 +13,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import browser_support
 import nbformat
 import pytest
 from newslens import report
 from newslens.paths import project_root
-
-pytestmark = pytest.mark.browser
 
 SCRIPT_PAYLOAD = "<script>window.__pwned = 1</script>"
 IMG_PAYLOAD = '<img src="x" onerror="window.__pwned = 2">'
@@ -66,6 +65,7 @@ def _assert_renders(page, path: Path, *, n_figures: int) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.browser
 def test_sample_reports_render_with_figures(report_run, browser_page, tmp_path):
     out_dir = Path(report_run.out_dir)
     assert report_run.executed, "the report run executed no notebook"
@@ -127,6 +127,7 @@ def hostile_corpus(tmp_path) -> Path:
     return root
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_hostile_corpus_is_escaped_in_the_overview(hostile_corpus, browser_page, tmp_path):
     if not OVERVIEW.is_file():
@@ -155,6 +156,7 @@ def test_hostile_corpus_is_escaped_in_the_overview(hostile_corpus, browser_page,
     assert "<script" not in index
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_unescaped_html_output_still_cannot_run_scripts(browser_page, tmp_path):
     """Defence in depth: a notebook that displays raw HTML (a bug) still runs no script."""
@@ -190,3 +192,33 @@ def test_unescaped_html_output_still_cannot_run_scripts(browser_page, tmp_path):
         assert browser_page.errors, "the CSP should have refused the inline script"
         assert all("Content Security Policy" in e for e in browser_page.errors), browser_page.errors
         assert browser_page.blocked_requests == []
+
+
+# --------------------------------------------------------------------------------------------
+# Without Chromium: skip with instructions on a user's machine, fail in CI
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ci", "outcome"),
+    [
+        ("", pytest.skip.Exception),
+        ("false", pytest.skip.Exception),
+        ("true", pytest.fail.Exception),
+    ],
+)
+def test_missing_chromium_skips_or_fails_in_ci(monkeypatch, ci, outcome):
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="apt-get install chromium"):
+        browser_support._unavailable("Chromium not found", browser_support.ENABLE_HINT)
+
+
+def test_find_chromium_falls_back_to_path(monkeypatch, tmp_path):
+    fake = tmp_path / "chromium-browser"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(browser_support, "DEBIAN_CHROMIUM", tmp_path / "absent")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert browser_support.find_chromium() == str(fake)
+    fake.unlink()
+    assert browser_support.find_chromium() is None
