@@ -478,3 +478,14 @@ def test_sample_corpus_people_and_shares(sample_corpus):
     assert set(shares["outlet"]) == set(sample_corpus.articles["outlet"])
     assert shares["too_small"].all()  # one article per outlet
     assert (shares["n_words"] > 0).all()
+
+
+def test_vectorised_signatures_equal_datasketch_minhash():
+    from datasketch import MinHash
+
+    sets = [[1, 2, 3], [5], [2**32 - 1, 7, 9, 11], list(range(100))]
+    sig = compare._signatures(sets, num_perm=32, seed=3)
+    for row, tokens in zip(sig, sets, strict=True):
+        m = MinHash(num_perm=32, seed=3, scheme="legacy", hashfunc=lambda x: x)
+        m.update_batch(tokens)
+        assert (m.hashvalues == row).all()

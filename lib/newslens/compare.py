@@ -78,6 +78,9 @@ __all__ = [
 ]
 
 DEFAULT_LEXICON = PACKAGE_DATA / "entities.yml"
+# Matrices (MinHash permutations x tokens, bootstrap resamples x articles) are built in chunks
+# of at most this many cells (~32 MB), so memory stays flat on large corpora.
+_CHUNK_CELLS = 4_000_000
 
 # --------------------------------------------------------------------------------------------
 # lexicon
@@ -527,22 +530,50 @@ def _band_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return int(lsh.b), int(lsh.r)
 
 
+# datasketch's "legacy" MinHash scheme: h -> ((a * h + b) mod (2^61 - 1)) & (2^32 - 1).
+_MERSENNE_PRIME = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
+
+
+def _signatures(sets: list[list[int]], *, num_perm: int, seed: int) -> np.ndarray:
+    """MinHash signatures (one row per non-empty set), vectorised over all sets at once.
+
+    The permutations are datasketch's (``MinHash(num_perm, seed, scheme="legacy")``), so every
+    row equals ``MinHash(..., scheme="legacy").update_batch(set).hashvalues``; computing them
+    in numpy chunks avoids datasketch's per-set Python overhead on 100,000s of passages.
+    """
+    from datasketch import MinHash
+
+    a, b = (np.asarray(x, dtype=np.uint64) for x in MinHash(num_perm=num_perm, seed=seed, scheme="legacy").permutations)
+    lengths = np.fromiter((len(x) for x in sets), dtype=np.int64, count=len(sets))
+    offsets = np.r_[0, np.cumsum(lengths)]
+    flat = np.fromiter((h for x in sets for h in x), dtype=np.uint64, count=int(offsets[-1]))
+    sig = np.empty((len(sets), num_perm), dtype=np.uint64)
+    budget = max(1, _CHUNK_CELLS // num_perm)  # tokens per chunk: bounded memory
+    first = 0
+    while first < len(sets):
+        last = int(np.searchsorted(offsets, offsets[first] + budget, side="right")) - 1
+        last = min(len(sets), max(last, first + 1))
+        tok = flat[offsets[first]:offsets[last]]
+        with np.errstate(over="ignore"):  # uint64 wrap-around, exactly as datasketch computes it
+            phv = ((tok[:, None] * a[None, :] + b[None, :]) % _MERSENNE_PRIME) & _MAX_HASH
+        sig[first:last] = np.minimum.reduceat(phv, offsets[first:last] - offsets[first], axis=0)
+        first = last
+    return sig
+
+
 def _lsh_candidates(
     sets: list[list[int]], *, threshold: float, num_perm: int, seed: int
 ) -> set[tuple[int, int]]:
     """Candidate pairs (i < j) whose MinHash signatures agree on all rows of at least one band.
 
-    Signatures are datasketch MinHashes (its permutation scheme, our deterministic token
-    hashes); banding is done with numpy on the signature matrix, one sort per band, which is
-    the same test as ``MinHashLSH.query`` at a fraction of the per-key Python cost.
+    Banding is done with numpy on the signature matrix, one sort per band: the same test as
+    ``datasketch.MinHashLSH.query`` with datasketch's band split, without a Python call per key.
     """
-    from datasketch import MinHash
-
-    nonempty = [i for i, s in enumerate(sets) if s]
+    nonempty = [i for i, x in enumerate(sets) if x]
     if len(nonempty) < 2:
         return set()
-    mins = MinHash.bulk([sets[i] for i in nonempty], num_perm=num_perm, seed=seed, hashfunc=_identity)
-    sigs = np.vstack([m.hashvalues for m in mins])
+    sigs = _signatures([sets[i] for i in nonempty], num_perm=num_perm, seed=seed)
     ids = np.asarray(nonempty, dtype="int64")
     bands, rows = _band_params(threshold, num_perm)
     out: set[tuple[int, int]] = set()
@@ -726,7 +757,7 @@ def align(
     reps = [ms[0] for ms in members]
     contents = P["content"].to_numpy(dtype=object)
     content_sets, bigram_sets = zip(*(_shingles(norms[r], contents[r]) for r in reps), strict=True) if reps else ((), ())
-    candidates = _lsh_candidates(list(bigram_sets), threshold=max(candidate_threshold, 0.5),
+    candidates = _lsh_candidates(list(bigram_sets), threshold=candidate_threshold,
                                  num_perm=num_perm, seed=seed)
     candidates |= _lsh_candidates(_prune_common(list(content_sets), max_df=max_df),
                                   threshold=candidate_threshold, num_perm=num_perm, seed=seed)
@@ -926,9 +957,6 @@ def _sentence_coverage(
 # --------------------------------------------------------------------------------------------
 # per-outlet shares and unique material
 
-# Resampling matrices are drawn in chunks of at most this many cells (~32 MB), so an outlet
-# with 100,000 articles never materialises a 2,000 x 100,000 matrix at once.
-_CHUNK_CELLS = 4_000_000
 
 
 def _ratio_interval(
