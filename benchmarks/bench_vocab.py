@@ -2,7 +2,9 @@
 
 The corpus is generated with a seed from the sentences of the sample corpus: every generated
 article draws 15-60 sentences, each outlet with its own (Dirichlet) preference over the sentence
-pool, so outlets differ the way real ones do (some stories and phrasings more than others).
+pool, so outlets differ the way real ones do (some stories and phrasings more than others), and
+0-2 Zipf-distributed rare words are appended to each sentence to give the vocabulary a realistic
+long tail.
 Each figure is measured in this run, side by side with a reference where one exists:
 
 * counting: ``vocab.term_counts`` (Counter per outlet) against a pandas explode + groupby of the
@@ -60,12 +62,21 @@ def generate(n_articles: int, n_outlets: int, *, seed: int) -> SyntheticCorpus:
         rows_idx.extend(idx.tolist())
         rows_sentence.extend(range(n))
     sent = pool.iloc[rows_idx].reset_index(drop=True)
+    # Real vocabularies have a long Zipf tail (names, places, numbers) that a pool of a few
+    # hundred sentences lacks: append 0-2 Zipf-distributed rare words to each sentence.
+    n_extra = rng.integers(0, 3, size=len(sent))
+    ranks = np.minimum(rng.zipf(1.3, size=int(n_extra.sum())), 10**6)
+    extra = iter(ranks.tolist())
+    texts = [
+        t + "".join(f" Name{next(extra)}" for _ in range(int(k)))
+        for t, k in zip(sent["text"].tolist(), n_extra.tolist(), strict=True)
+    ]
     sentences = pd.DataFrame(
         {
             "article_id": rows_article,
             "outlet": rows_outlet,
             "sentence": rows_sentence,
-            "text": sent["text"].to_numpy(),
+            "text": texts,
             "start": 0,
             "in_quote": sent["in_quote"].to_numpy(),
         }
