@@ -7,16 +7,19 @@ five-article sample and on hundreds of thousands of articles.
 * :func:`term_counts` counts unigrams and n-grams per outlet or per article (lower-casing, stop
   words, minimum count, quoted speech kept or dropped, optional stemming).
 * :func:`fightin_words` is the log-odds ratio with a Dirichlet prior of Monroe, Colaresi & Quinn
-  (2008); :func:`one_vs_rest` scores every outlet against the pooled rest at once and
-  :func:`zscore_matrix` turns that into an outlet x term matrix; :func:`pairwise` compares two
-  chosen outlets.
+  (2008); :func:`one_vs_rest` scores every outlet against the pooled rest at once,
+  :func:`top_terms` ranks them and :func:`zscore_matrix` turns them into an outlet x term
+  matrix; :func:`pairwise` compares two chosen outlets; :func:`prior_pseudocounts` builds the
+  uniform, pooled or background-corpus prior.
 * :func:`keyness` and :func:`keyness_one_vs_rest` give the log-likelihood G2 (Dunning 1993),
   multiple-comparison corrected p-values, and the log ratio effect size (Hardie 2014), so
   significance and size are reported apart.
 * :func:`mtld`, :func:`lexical_diversity`: MTLD (McCarthy & Jarvis 2010) per article and per
   outlet with a bootstrap interval over articles; :func:`overlap` (Jaccard) and
   :func:`unique_terms`; :func:`kwic` shows the sentences behind a term.
-* :func:`plot_monroe`, :func:`plot_zscore_heatmap` and :func:`place_labels` draw the figures.
+* :func:`plot_monroe`, :func:`plot_one_vs_rest`, :func:`plot_zscore_heatmap` and
+  :func:`place_labels` draw the figures; :func:`sample_sizes` and :func:`caveat` say what the
+  sample can show.
 
 >>> a = {"soldier": 10, "war": 5, "mother": 1}
 >>> b = {"soldier": 2, "war": 5, "mother": 9}
