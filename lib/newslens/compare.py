@@ -1853,3 +1853,114 @@ def who_where(
     t["n_outlets"] = t.groupby(["kind", "name"])["outlet"].transform("nunique")
     t = t.sort_values(["kind", "n_outlets", "name", "outlet"], ascending=[True, False, True, True], kind="stable")
     return t[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# displays for the notebook
+
+
+def side_by_side(alignment: Alignment, *, max_clusters: int | None = None) -> pd.DataFrame:
+    """Clusters of shared passages with each outlet's wording in its own column.
+
+    Args:
+        alignment: result of :func:`align`.
+        max_clusters: keep the clusters carried by the most outlets first, at most this many.
+
+    Returns:
+        One row per cluster, ordered by (``n_outlets`` descending, ``cluster``): ``cluster``,
+        ``n_outlets``, ``n_articles``, ``min_similarity`` (lowest similarity of a member to the
+        source), ``source_outlet``, ``speaker`` (sorted distinct speakers, ``; ``-joined), then
+        one column per outlet (sorted) with that outlet's earliest wording ("" if it does not
+        carry the passage).
+
+    >>> from types import SimpleNamespace
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["A", "B"]})
+    >>> sents = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["A", "B"], "sentence": [0, 0],
+    ...     "text": ["They sent us to our death.", "They sent us to die."], "start": [0, 0], "end": [26, 20]})
+    >>> side_by_side(align(SimpleNamespace(articles=arts, sentences=sents)))[["A", "B"]].values.tolist()
+    [['They sent us to our death.', 'They sent us to die.']]
+    """
+    cl = _check_alignment(alignment).clusters
+    outlets = sorted(alignment.articles["outlet"].unique())
+    cols = ["cluster", "n_outlets", "n_articles", "min_similarity", "source_outlet", "speaker", *outlets]
+    if cl.empty:
+        return pd.DataFrame(columns=cols)
+    first = cl.drop_duplicates(["cluster", "outlet"], keep="first")
+    wide = first.pivot(index="cluster", columns="outlet", values="text").reindex(columns=outlets).fillna("")
+    summary = cl.groupby("cluster").agg(
+        n_outlets=("n_outlets", "first"), n_articles=("n_articles", "first"),
+        min_similarity=("similarity", "min"),
+        source_outlet=("outlet", "first"),
+        speaker=("speaker", lambda s: "; ".join(sorted({x for x in s if isinstance(x, str) and x}))),
+    )
+    out = summary.join(wide).reset_index()
+    out = out.sort_values(["n_outlets", "cluster"], ascending=[False, True], kind="stable")
+    if max_clusters is not None:
+        out = out.head(max_clusters)
+    return out[cols].reset_index(drop=True)
+
+
+def plot_matrix(matrix: pd.DataFrame, *, ax: Any = None, value: str = "share") -> Any:
+    """Heat map of :func:`outlet_matrix`: row outlet's share carried by the column outlet.
+
+    Each cell shows the share in per cent and, below it, the number of shared sentences; cells
+    of outlets with too few articles are marked "small n".
+
+    Returns:
+        The matplotlib Axes.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> m = pd.DataFrame({"outlet": ["A", "B"], "other": ["B", "A"], "share": [1.0, 0.5],
+    ...                   "shared_sentences": [1, 1], "too_small": [True, True]})
+    >>> plot_matrix(m).get_title().startswith("Share of the row outlet")
+    True
+    """
+    import matplotlib.pyplot as plt
+
+    _require(matrix, ("outlet", "other", value, "shared_sentences", "too_small"), name="matrix")
+    outlets = sorted(set(matrix["outlet"]) | set(matrix["other"]))
+    grid = matrix.pivot(index="outlet", columns="other", values=value).reindex(index=outlets, columns=outlets)
+    counts = matrix.pivot(index="outlet", columns="other", values="shared_sentences").reindex(index=outlets, columns=outlets)
+    small = matrix.pivot(index="outlet", columns="other", values="too_small").reindex(index=outlets, columns=outlets)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.2 * len(outlets) + 3, 0.9 * len(outlets) + 2))
+    image = ax.imshow(grid.to_numpy(dtype=float) * 100, cmap="Blues", vmin=0, vmax=100)
+    ax.figure.colorbar(image, ax=ax, label="% of the row outlet's words")
+    ax.set_xticks(range(len(outlets)), outlets, rotation=30, ha="right")
+    ax.set_yticks(range(len(outlets)), outlets)
+    ax.set_xlabel("also carried by")
+    ax.set_ylabel("outlet")
+    for (i, row), (j, col) in ((ri, cj) for ri in enumerate(outlets) for cj in enumerate(outlets)):
+        v = grid.at[row, col]
+        if pd.isna(v):
+            ax.text(j, i, "–", ha="center", va="center", color="grey")
+            continue
+        note = "\nsmall n" if bool(small.at[row, col]) else ""
+        ax.text(j, i, f"{100 * v:.0f}%\n{int(counts.at[row, col])} sent.{note}", ha="center", va="center",
+                fontsize=8, color="white" if v > 0.5 else "black")
+    ax.set_title("Share of the row outlet's words that the column outlet also carries")
+    return ax
+
+
+def style_line_up(table: pd.DataFrame) -> Any:
+    """The :func:`line_up` table as a pandas Styler with disagreeing claims highlighted.
+
+    Rows of a quantity with a disagreement get a pale red background; the claims that conflict
+    with another outlet's are in bold.
+
+    >>> c = pd.DataFrame({"quantity": ["child / killed"], "disagreement": [True], "conflicts_with": ["Sun"]})
+    >>> type(style_line_up(c)).__name__
+    'Styler'
+    """
+    _require(table, ("disagreement", "conflicts_with"), name="line-up")
+    flags = table[["disagreement", "conflicts_with"]].copy()
+
+    def colour(row: pd.Series) -> list[str]:
+        f = flags.loc[row.name]
+        css = "background-color: #fbe3e1;" if bool(f["disagreement"]) else ""
+        if isinstance(f["conflicts_with"], str) and f["conflicts_with"]:
+            css += " font-weight: bold;"
+        return [css] * len(row)
+
+    return table.style.apply(colour, axis=1)
