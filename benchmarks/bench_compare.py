@@ -22,7 +22,6 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
-
 from newslens import compare
 
 FUNCTION = ["the", "a", "of", "to", "in", "and", "was", "that", "for", "on", "with", "as", "by", "at", "from",

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-
 from newslens import compare
 
 # --------------------------------------------------------------------------------------------
