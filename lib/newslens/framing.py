@@ -663,9 +663,13 @@ def tag_sentences(sentences: pd.DataFrame | Any, codebook: str | Path | Codebook
             if frame.exclude_scope == "sentence":
                 keep &= ~np.isin(idx, xi)
             else:
-                for j, (i, a, b) in enumerate(zip(idx, s, e, strict=True)):
-                    hit = (xi == i) & (xs < b) & (xe > a)
-                    keep[j] = not hit.any()
+                # only matches in sentences with an exclusion need a look, so this stays
+                # linear in the number of matches
+                spans: dict[int, list[tuple[int, int]]] = {}
+                for i, a, b in zip(xi.tolist(), xs.tolist(), xe.tolist(), strict=True):
+                    spans.setdefault(i, []).append((a, b))
+                for j in np.flatnonzero(np.isin(idx, xi)):
+                    keep[j] = not any(a < e[j] and b > s[j] for a, b in spans[int(idx[j])])
         if not keep.any():
             continue
         idx, s, e = idx[keep], s[keep], e[keep]
