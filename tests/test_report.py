@@ -248,7 +248,7 @@ def run_dir(tmp_path_factory) -> Path:
             "ax.plot([0, 1], [seed, n])\n"
             "plt.show()",
         ),
-        parameters='corpus = ""\nlabel = "default"\nseed = 0\nn = 2',
+        parameters='corpus = ""\nlabel = "default"\nseed = 0\nn = 2\nextra = ""\nname = ""',
     )
     _notebook(
         nbs / "02_fails.ipynb",
@@ -261,7 +261,7 @@ def run_dir(tmp_path_factory) -> Path:
     _notebook(
         nbs / "03_after.ipynb",
         ("md", "# Runs after the failure"),
-        ("code", "print(title)"),
+        ("code", "print(title)\nopen('side_output.txt', 'w').write('written to the cwd')"),
         parameters='title = ""',
     )
     _notebook(nbs / "notes.ipynb", ("code", "raise SystemExit('not a report, must not run')"))
@@ -276,6 +276,7 @@ def run_dir(tmp_path_factory) -> Path:
     (corpus / "raw").mkdir(parents=True)
     (corpus / "raw" / "a.txt").write_text("Headline\n\nBody text.\n", encoding="utf-8")
     (corpus / "articles.csv").write_text("file,outlet\nraw/a.txt,X\n", encoding="utf-8")
+    (root / "work" / "cues.yml").write_text("{}\n", encoding="utf-8")
     out = root / "reports"
     cwd = Path.cwd()
     os.chdir(root / "work")  # -p corpus=<relative> resolves against the caller's directory
@@ -283,7 +284,7 @@ def run_dir(tmp_path_factory) -> Path:
         result = report.run(
             config=nbs / "report.yml",
             out_dir=out,
-            parameters=["seed=7", "corpus=my corpus"],
+            parameters=["seed=7", "corpus=my corpus", "extra=cues.yml", "name=The Sun"],
             progress=False,
         )
     finally:
@@ -295,6 +296,7 @@ def run_dir(tmp_path_factory) -> Path:
                 "status": result.status,
                 "corpus": str(corpus.resolve()),
                 "corpus_hash": report.corpus_hash(corpus),
+                "cues": str((root / "work" / "cues.yml").resolve()),
             }
         )
     )
@@ -337,7 +339,13 @@ def test_index_lists_the_failed_notebook_as_failed(run_dir):
 
 def test_parameter_precedence_top_then_entry_then_command_line(run_dir, run_info):
     executed = nbformat.read(run_dir / "reports" / "01_good.ipynb", as_version=4)
-    expected = {"label": "from-entry", "seed": 7, "corpus": run_info["corpus"]}
+    expected = {
+        "label": "from-entry",
+        "seed": 7,
+        "corpus": run_info["corpus"],
+        "extra": run_info["cues"],  # an existing relative path: made absolute
+        "name": "The Sun",  # not a path: unchanged
+    }
     # papermill records what it injected; n kept its default
     assert executed.metadata["papermill"]["parameters"] == expected
     assert _executed_stdout(run_dir / "reports" / "01_good.ipynb").startswith(
@@ -350,6 +358,12 @@ def test_parameter_precedence_top_then_entry_then_command_line(run_dir, run_info
     # 02 declares only seed: the top-level label is not passed to it
     fails = next(nb for nb in record["notebooks"] if nb["name"] == "02_fails")
     assert fails["parameters"] == {"seed": 7}
+
+
+def test_notebooks_run_in_the_output_folder(run_dir):
+    """Files a notebook writes next to itself land with the reports, not among the notebooks."""
+    assert (run_dir / "reports" / "side_output.txt").read_text() == "written to the cwd"
+    assert not (run_dir / "notebooks" / "side_output.txt").exists()
 
 
 def test_corpus_hash_and_versions_are_recorded(run_dir, run_info):

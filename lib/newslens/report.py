@@ -75,8 +75,9 @@ RECORD_NAME = "report.json"
 NOTEBOOK_NAME = re.compile(r"^\d{2}_[^/\\]+\.ipynb$")
 # Files that make up a corpus for the fallback hash (what newslens.corpus reads).
 CORPUS_SUFFIXES = frozenset({".txt", ".html", ".htm", ".jsonl", ".csv"})
-# Parameters that are paths: relative values are resolved before the notebook sees them, because
-# notebooks run with their own folder as working directory.
+# Parameters that must name an existing path. Relative paths (these, and any string parameter
+# naming an existing file) are made absolute before the notebook sees them, because notebooks
+# run with the output folder as working directory.
 PATH_PARAMETERS = frozenset({"corpus"})
 VERSION_PACKAGES = ("newslens", "pandas", "nltk", "matplotlib", "papermill")
 STATUS_OK = "ok"
@@ -606,14 +607,30 @@ def _display_value(value: Any) -> str:
 
 
 def _resolve_path_parameter(name: str, value: Any, *, base: Path, where: str) -> Any:
-    if name not in PATH_PARAMETERS or value in ("", None):
-        return value
-    if not isinstance(value, str):
-        raise ReportConfigError(f"{where}: parameter {name} must be a path string, got {value!r}")
-    resolved = (base / Path(value).expanduser()).resolve()
-    if not resolved.exists():
-        raise ReportConfigError(f"{where}: parameter {name}={value!r}: {resolved} does not exist")
-    return str(resolved)
+    """Make a relative path parameter absolute, because notebooks run in the output folder.
+
+    ``corpus`` must exist. Any other string parameter that names an existing file or folder
+    relative to ``base`` (``-p cues=my_cues.yml``) is made absolute too; other strings (outlet
+    names, codebook names) are left alone.
+    """
+    if name in PATH_PARAMETERS:
+        if value in ("", None):
+            return value
+        if not isinstance(value, str):
+            raise ReportConfigError(
+                f"{where}: parameter {name} must be a path string, got {value!r}"
+            )
+        resolved = (base / Path(value).expanduser()).resolve()
+        if not resolved.exists():
+            raise ReportConfigError(
+                f"{where}: parameter {name}={value!r}: {resolved} does not exist"
+            )
+        return str(resolved)
+    if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
+        candidate = (base / Path(value).expanduser()).resolve()
+        if candidate.exists():
+            return str(candidate)
+    return value
 
 
 @dataclass(frozen=True)
@@ -762,7 +779,9 @@ def _execute_one(
                 parameters=plan.parameters,
                 kernel_name=kernel_name,
                 progress_bar=False,
-                cwd=str(spec.path.parent),
+                # Files a notebook writes next to itself (e.g. the term explorer page) belong
+                # with the reports that link to them, not in the notebooks folder.
+                cwd=str(out_dir),
                 execution_timeout=cell_timeout,
             )
     except Exception as exc:  # any failure is reported per notebook; the others still run
@@ -899,8 +918,9 @@ def run(
         notebooks: run only these (stem, file name or ``NN`` prefix); None = all.
         out_dir: output folder; None = ``reports/`` in the project.
         parameters: overrides for every selected notebook that declares them, either a dict or
-            ``key=value`` strings (parsed as YAML literals, like the CLI's ``-p``). Relative
-            ``corpus`` paths are resolved against the current directory.
+            ``key=value`` strings (parsed as YAML literals, like the CLI's ``-p``). A relative
+            ``corpus`` (or any value naming an existing file or folder) is resolved against
+            the current directory, as notebooks run with ``out_dir`` as working directory.
         kernel_name: Jupyter kernel to execute with (explicit, never the notebook's metadata).
         progress: print one line per notebook to stderr.
         cell_timeout: seconds a single cell may run; None = no limit.
