@@ -92,6 +92,9 @@ _CONTINUES = re.compile(
     re.I,
 )
 _SPACES = re.compile(r"[ \t]+")
+# The same runs minus the single spaces, which `_SPACES.sub(" ", ...)` would replace by themselves:
+# same output, one replacement per odd run instead of one per word.
+_ODD_SPACES = re.compile(r" [ \t]+|\t[ \t]*")
 _NON_ALNUM = re.compile(r"[\W_]+")
 _DIGIT = re.compile(r"\d")
 # Known furniture lines are short; a longer line is story text or an appeal paragraph, which
@@ -243,6 +246,9 @@ class _Rule:
     title_only: bool
     floating: bool = False  # `.*X.*` / `.*X` compiled as a search for X: same lines, fewer steps
     gate: tuple[str, ...] = ()  # every match contains one of these (lower case): `in` tests first
+    # the same promise, found by a fuller analysis (:func:`_ascii_gate`) for rules without a
+    # `gate`; it is only relied on for ASCII lines, where re.I is plain lower-casing
+    ascii_gate: tuple[str, ...] = ()
 
     def matches(self, text: str, lowered: str) -> bool:
         if self.gate and not any(g in lowered for g in self.gate):
@@ -386,6 +392,108 @@ def _required_literal(pattern: str) -> tuple[str, ...]:
     return ()
 
 
+_GATE_MAX_STRINGS = 32
+
+
+def _exact_strings(seq: Any) -> frozenset[str] | None:
+    """Every string the parsed ``seq`` can match, when that is a small finite set (else None).
+
+    Literals, groups, alternations and optional parts (``s?``) only: ``\\b`` and other
+    zero-width anchors add nothing; classes, ``.`` and unbounded repeats give None.
+    """
+    from re import _constants as c
+
+    out = {""}
+    for op, av in seq:
+        if op is c.AT:
+            continue
+        if op is c.LITERAL:
+            alts: set[str] | frozenset[str] | None = {chr(av)}
+        elif op is c.SUBPATTERN and av[-1] is not None:
+            alts = _exact_strings(av[-1])
+        elif op is c.BRANCH:
+            alts = set()
+            for branch in av[1]:
+                sub = _exact_strings(branch)
+                if sub is None:
+                    return None
+                alts |= sub
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[1] <= 1:
+            sub = _exact_strings(av[2])
+            alts = None if sub is None else (sub | {""} if av[0] == 0 else sub)
+        else:
+            return None
+        if alts is None:
+            return None
+        out = {a + b for a in out for b in alts}
+        if len(out) > _GATE_MAX_STRINGS:
+            return None
+    return frozenset(out)
+
+
+def _necessary_strings(seq: Any) -> frozenset[str] | None:
+    """Strings of which every match of the parsed ``seq`` contains one (None if unknown).
+
+    Candidates are the runs of consecutive items with a small exact set of strings (their
+    concatenations), the inside of a group or a repeat done at least once, and the union over
+    the branches of an alternation; the candidate whose shortest string is longest wins.
+    """
+    from re import _constants as c
+
+    candidates: list[frozenset[str]] = []
+    run: list[Any] = []
+
+    def close_run() -> None:
+        if run:
+            exact = _exact_strings(run)
+            if exact:
+                candidates.append(exact)
+            run.clear()
+
+    for op, av in seq:
+        if _exact_strings([(op, av)]) is not None:
+            run.append((op, av))
+            continue
+        close_run()
+        inner = None
+        if op is c.SUBPATTERN and av[-1] is not None:
+            inner = _necessary_strings(av[-1])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            inner = _necessary_strings(av[2])
+        elif op is c.BRANCH:
+            subs = [_necessary_strings(branch) for branch in av[1]]
+            if all(subs):
+                inner = frozenset().union(*subs)
+        if inner:
+            candidates.append(inner)
+    close_run()
+    if not candidates:
+        return None
+    return max(candidates, key=lambda ss: (min(map(len, ss)), -len(ss)))
+
+
+def _ascii_gate(pattern: str) -> tuple[str, ...]:
+    """Lower-case strings of which every match of ``pattern`` contains one, for ASCII lines.
+
+    On an ASCII line a case-insensitive match of an ASCII literal is the literal in the
+    lower-cased line, so ``any(g in line.lower() ...)`` rejects a line without running the
+    regex. Returns () when no such strings of three characters or more are found.
+    """
+    from re import _parser
+
+    try:
+        found = _necessary_strings(_parser.parse(pattern, re.I))
+    except (re.error, TypeError, AttributeError, IndexError):
+        return ()
+    if not found:
+        return ()
+    gate = {g.lower() for g in found}
+    if min(map(len, gate)) < 3 or not all(g.isascii() for g in gate):
+        return ()
+    # a string containing another gate string is redundant
+    return tuple(sorted(g for g in gate if not any(h != g and h in g for h in gate)))
+
+
 @dataclass(frozen=True)
 class Furniture:
     """Compiled furniture rules and word lists (see ``data/furniture.yml``)."""
@@ -395,8 +503,9 @@ class Furniture:
     first_chars: tuple[frozenset[str] | None, ...]
     # Search rules (`.*X.*`) one by one behind their literal gates: an alternation of
     # searches cannot skip ahead and tries every rule at every character.
-    floating_any: tuple[tuple[int, _Rule], ...]
-    floating_prose: tuple[tuple[int, _Rule], ...]
+    # (rule index, gate, ASCII-only gate, the rule's regex search) for every search rule
+    floating_any: tuple[tuple[int, tuple[str, ...], tuple[str, ...], Any], ...]
+    floating_prose: tuple[tuple[int, tuple[str, ...], tuple[str, ...], Any], ...]
     appeal_words: re.Pattern[str]
     masthead_words: frozenset[str]
     hyphen_prefixes: frozenset[str]
@@ -471,9 +580,16 @@ def _parse_furniture(data: Any, *, source: str) -> dict[str, Any]:
                 regex, floating = re.compile(inner, re.I), True
             except re.error:
                 pass  # not a self-contained part: keep the full-line match
+        gate = _required_literal(regex.pattern)
         rules.append(
             _Rule(
-                regex, reason, action, shape == "title", floating, _required_literal(regex.pattern)
+                regex,
+                reason,
+                action,
+                shape == "title",
+                floating,
+                gate,
+                () if gate else _ascii_gate(regex.pattern),
             )
         )
     lists = {}
@@ -515,9 +631,13 @@ def _compile_furniture(paths: tuple[tuple[str, float], ...]) -> Furniture:
         first_chars=tuple(
             None if r.floating else _rule_first_chars(r.regex.pattern) for r in rules
         ),
-        floating_any=tuple((i, r) for i, r in enumerate(rules) if r.floating),
+        floating_any=tuple(
+            (i, r.gate, r.ascii_gate, r.regex.search) for i, r in enumerate(rules) if r.floating
+        ),
         floating_prose=tuple(
-            (i, r) for i, r in enumerate(rules) if r.floating and not r.title_only
+            (i, r.gate, r.ascii_gate, r.regex.search)
+            for i, r in enumerate(rules)
+            if r.floating and not r.title_only
         ),
         appeal_words=re.compile(rf"\b(?:{words})\b" if words else r"(?!x)x", re.I),
         masthead_words=frozenset(masthead),
@@ -704,7 +824,7 @@ class _Seg:
 def _segments(text: str) -> list[_Seg]:
     segs: list[_Seg] = []
     gap = True
-    for i, raw in enumerate(_SPACES.sub(" ", text).split("\n"), start=1):
+    for i, raw in enumerate(_ODD_SPACES.sub(" ", text).split("\n"), start=1):
         line = raw.strip()
         if not line:
             gap = True
@@ -791,8 +911,18 @@ def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
         if m is not None:
             found.append(int(m.lastgroup[1:]))
     lowered = text.lower()
-    for i, rule in floating:
-        if rule.matches(text, lowered):
+    ascii_line = text.isascii()
+    # the loop of `_Rule.matches`, inlined: it runs for every line against every search rule
+    for i, gate, ascii_gate, search in floating:
+        if found and i > found[0]:
+            break  # a full-line rule with a smaller index already won
+        if gate or (ascii_gate and ascii_line):
+            for g in gate or ascii_gate:
+                if g in lowered:
+                    break
+            else:
+                continue
+        if search(text) is not None:
             found.append(i)
             break
     return fur.rules[min(found)] if found else None
