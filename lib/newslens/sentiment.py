@@ -129,6 +129,10 @@ SPECIAL_CASE_IDIOMS: dict[str, float] = {
     "kiss of death": -1.5,
     "hand to mouth": -2,
 }
+# every word of an idiom or of a multi-word booster ("kind of", "sort of", "just enough")
+_IDIOM_WORDS = frozenset(
+    w for phrase in (*SPECIAL_CASE_IDIOMS, *BOOSTER_DICT) if " " in phrase for w in phrase.split()
+)
 PUNC_LIST = (
     ".",
     "!",
@@ -170,6 +174,25 @@ def _strip_punct(token: str) -> str:
         if m is not None and m.group(2) in _PUNC_SET:
             return m.group(1)
     return token
+
+
+class _TokenCache(dict):
+    """Raw whitespace token -> VADER word ("" for tokens VADER drops), filled on first sight.
+
+    Cleared when it reaches ``_TOKEN_CACHE_SIZE`` entries, so memory stays bounded on corpora
+    with an open vocabulary (names, numbers, URLs).
+    """
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= _TOKEN_CACHE_SIZE:
+            self.clear()
+        word = "" if len(token) <= 1 else _strip_punct(token)
+        self[token] = word
+        return word
+
+
+_TOKEN_CACHE_SIZE = 500_000
+_TOKENS = _TokenCache()
 
 
 def _negated(lower: str) -> bool:
@@ -278,7 +301,11 @@ def _valence(
 
 
 def _idioms(valence: float, words: list[str], i: int) -> float:
-    # case-sensitive on purpose: nltk compares the words as written
+    # case-sensitive on purpose: nltk compares the words as written. An idiom or a two-word
+    # booster can only match when a word of the window is one of their words, which is rare,
+    # so the strings are only built then.
+    if _IDIOM_WORDS.isdisjoint(words[i - 3 : i + 3]):
+        return valence
     onezero = f"{words[i - 1]} {words[i]}"
     twoonezero = f"{words[i - 2]} {words[i - 1]} {words[i]}"
     twoone = f"{words[i - 2]} {words[i - 1]}"
@@ -316,14 +343,12 @@ def _polarity(text: str, lexicon: _Lexicon) -> tuple[float, float, float, float]
     any sum), and only lexicon words go through the rules. Sums run over the same non-zero
     values in the same order, so the floats are identical.
     """
-    words = [
-        w if (w[0] not in _PUNCT_CHARS and w[-1] not in _PUNCT_CHARS) else _strip_punct(w)
-        for w in text.split()
-        if len(w) > 1
-    ]
+    # map/filter over the token cache keep the per-token work in C; only unseen tokens run
+    # Python code (_TokenCache.__missing__)
+    words = list(filter(None, map(_TOKENS.__getitem__, text.split())))
     if not words:
         return _EMPTY
-    lows = [w.lower() for w in words]
+    lows = list(map(str.lower, words))
     items = lexicon.items
     hits = [i for i, low in enumerate(lows) if low in items]
     if not hits:
