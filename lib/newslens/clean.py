@@ -180,6 +180,11 @@ _RELATIVE_TIME = re.compile(
 # capitals (case-sensitive, so that words like `at` are never taken for a zone)
 _ZONE_TIME = re.compile(r"\b(?:\d{4}\s+)?[A-Z]{1,4}T\b|\b\d{4}(?=\s+[A-Z]{1,4}T\b)")
 _UPDATED_BEFORE = re.compile(r"(?:updated|modified)\W*$", re.I)
+# "Any of _DATE, _TIME, _DATE_NO_YEAR or _RELATIVE_TIME": the alternation finds a match exactly
+# when one of the four does, in one pass over a line that usually has none of them.
+_ANY_DATE = re.compile(
+    "|".join(f"(?:{rx.pattern})" for rx in (_DATE, _TIME, _DATE_NO_YEAR, _RELATIVE_TIME)), re.I
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -682,6 +687,12 @@ def load_furniture(furniture: str | Path | Furniture | None = None) -> Furniture
 # Line shape helpers
 
 
+# The line-shape predicates below are pure functions of the line, and the stages ask them
+# about the same lines again and again (a paragraph is usually one line): they are cached.
+_SHAPE_CACHE = 4096
+
+
+@functools.lru_cache(maxsize=_SHAPE_CACHE)
 def _nwords(text: str) -> int:
     """Whitespace-separated word count: the length thresholds need no finer tokeniser."""
     return len(text.split())
@@ -692,6 +703,7 @@ def _is_terminal(text: str) -> bool:
     return text.rstrip(_QUOTE_CLOSERS).endswith((".", "!", "?", "…"))
 
 
+@functools.lru_cache(maxsize=_SHAPE_CACHE)
 def _title_like(text: str) -> bool:
     """No final punctuation and no trailing continuation mark: a headline or caption shape."""
     stripped = text.rstrip(_CLOSERS)
@@ -706,36 +718,50 @@ def _looks_like_prose(text: str) -> bool:
     return n >= 45 or (n >= 20 and bool(_INTERNAL_BOUNDARY.search(text)))
 
 
+def _cut(text: str, m: re.Match[str]) -> str:
+    """``text`` without the match ``m``: ``regex.sub("", text)`` for the end-anchored credit
+    patterns, which match at most once in a line, without searching the line a second time."""
+    return text[: m.start()] + text[m.end() :]
+
+
 def _match_key(text: str) -> str:
     """Comparison key for repeated lines: credit and final punctuation dropped, case folded."""
-    if text.endswith(")") and _credit_paren(text):
-        text = _CREDIT_PAREN.sub("", text)
+    if text.endswith(")"):
+        m = _credit_paren(text)
+        if m is not None:
+            text = _cut(text, m)
     if ":" in text or "/" in text:
-        text = _CREDIT_TAIL.sub("", text)
+        m = _CREDIT_TAIL.search(text)
+        if m is not None:
+            text = _cut(text, m)
     return _NON_ALNUM.sub("", text.casefold())
 
 
-def _credit_paren(text: str) -> bool:
+def _credit_paren(text: str) -> re.Match[str] | None:
+    """The photo credit in brackets closing ``text``, or None."""
     m = _CREDIT_PAREN.search(text)
     if not m:
-        return False
+        return None
     inner = m.group(1)
     if _CREDIT_WORDS.search(inner):
-        return True
+        return m
     # `(Sky News)`, `(REUTERS)`: a short all-capitalised parenthesis closing a title line
     toks = inner.split()
-    return 0 < len(toks) <= 4 and all(t[:1].isupper() for t in toks)
+    return m if 0 < len(toks) <= 4 and all(t[:1].isupper() for t in toks) else None
 
 
 def _is_caption(text: str) -> bool:
     if _nwords(text) > 60:
         return False
-    if text.endswith(")") and _credit_paren(text):
-        head = _CREDIT_PAREN.sub("", text).rstrip()
-        return _title_like(head) or bool(_CREDIT_WORDS.search(_CREDIT_PAREN.search(text).group(1)))
+    if text.endswith(")"):
+        m = _credit_paren(text)
+        if m is not None:
+            head = _cut(text, m).rstrip()
+            return _title_like(head) or bool(_CREDIT_WORDS.search(m.group(1)))
     if ":" not in text and "/" not in text:  # every credit tail has one of them
         return False
-    return bool(_CREDIT_TAIL.search(text)) and _nwords(_CREDIT_TAIL.sub("", text)) >= 3
+    m = _CREDIT_TAIL.search(text)
+    return m is not None and _nwords(_cut(text, m)) >= 3
 
 
 def _is_name(text: str, masthead: frozenset[str]) -> bool:
@@ -782,6 +808,8 @@ def _parse_date(m: re.Match[str]) -> str | None:
 def _date_line(text: str) -> tuple[bool, str | None]:
     """Is the line only dates, times and date words? Return (is_date_line, published date)."""
     if len(text) > 120 or not _DIGIT.search(text) or _nwords(text) > 16:
+        return False, None
+    if not _ANY_DATE.search(text):
         return False, None
     dates = list(_DATE.finditer(text))
     if not dates and not (
@@ -1072,17 +1100,20 @@ def _appeal_block(segs: list[_Seg], actions: list[str | None], start: int, fur: 
 def _mark_duplicates(segs: list[_Seg]) -> None:
     """Two adjacent copies of a line: a caption printed twice (or a repeated headline)."""
     prev: _Seg | None = None
+    prev_key: str | None = None  # _match_key(prev.text) when already computed
     for seg in segs:
         if seg.reason is not None:
             prev = None
             continue
+        key = None
         # a credit adds at most ~70 characters: lines further apart in length are not copies
         if (
             prev is not None
             and _nwords(seg.text) >= 4
             and abs(len(prev.text) - len(seg.text)) <= 80 + len(seg.text) // 10
         ):
-            a, b = _match_key(prev.text), _match_key(seg.text)
+            a = prev_key if prev_key is not None else _match_key(prev.text)
+            b = key = _match_key(seg.text)
             same = a == b or (
                 min(len(a), len(b)) >= 30
                 and abs(len(a) - len(b)) <= 0.1 * max(len(a), len(b))
@@ -1098,7 +1129,7 @@ def _mark_duplicates(segs: list[_Seg]) -> None:
                 )
                 prev = None
                 continue
-        prev = seg
+        prev, prev_key = seg, key
 
 
 def _is_prose(seg: _Seg) -> bool:
@@ -1209,7 +1240,33 @@ def _join(segs: list[_Seg]) -> list[list[_Seg]]:
     return paras
 
 
-def _join_text(parts: list[_Seg], vocab: frozenset[str], fur: Furniture) -> str:
+class _PageVocab:
+    """The page's own spellings (lower case), read on first use: most pages never need them.
+
+    Empty unless the page has a broken hyphenation (``- `` or a hyphen at a line end).
+    """
+
+    __slots__ = ("_segs", "_words")
+
+    def __init__(self, segs: list[_Seg]) -> None:
+        self._segs = segs
+        self._words: frozenset[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._words is None:
+            joined = "\n".join(s.text for s in self._segs)
+            broken = "- " in joined or "-\n" in joined
+            # a word never spans the newline, so one findall over the joined page is the
+            # union of the findalls line by line
+            self._words = (
+                frozenset(map(str.lower, _HYPHENATED_WORD.findall(joined)))
+                if broken
+                else frozenset()
+            )
+        return word in self._words
+
+
+def _join_text(parts: list[_Seg], vocab: _PageVocab, fur: Furniture) -> str:
     text = parts[0].text
     for seg in parts[1:]:
         if text.endswith("-") and text[-2:-1].isalpha() and seg.text[:1].islower():
@@ -1219,7 +1276,7 @@ def _join_text(parts: list[_Seg], vocab: frozenset[str], fur: Furniture) -> str:
     return text
 
 
-def _rejoin_hyphen(left: str, right: str, vocab: frozenset[str], fur: Furniture) -> str:
+def _rejoin_hyphen(left: str, right: str, vocab: _PageVocab, fur: Furniture) -> str:
     """Join ``left-`` + ``right`` broken at a hyphen: keep the hyphen only where it belongs."""
     a = re.search(r"[A-Za-z]+$", left).group(0)
     b = re.match(r"[A-Za-z]+", right).group(0)
@@ -1235,8 +1292,12 @@ def _rejoin_hyphen(left: str, right: str, vocab: frozenset[str], fur: Furniture)
     return f"{left}{right}"
 
 
-def _repair(text: str, vocab: frozenset[str], fur: Furniture) -> str:
-    text = _SPACE_APOSTROPHE.sub(r"\1", text)
+def _repair(text: str, vocab: _PageVocab, fur: Furniture) -> str:
+    # each pattern starts with a fixed pair of characters: `in` rules most paragraphs out
+    if " ’s" in text or " 's" in text:
+        text = _SPACE_APOSTROPHE.sub(r"\1", text)
+    if "- " not in text:
+        return text
 
     def fix(m: re.Match[str]) -> str:
         if m.group(2) in _HYPHEN_KEEP_NEXT:
@@ -1315,13 +1376,7 @@ def _finish(
     paragraphs: list[str] = []
     lines: list[tuple[int, ...]] = []
     # the page's own spellings decide how a broken hyphenation is re-joined
-    joined = "\n".join(s.text for s in segs)
-    broken = "- " in joined or "-\n" in joined
-    vocab = (
-        frozenset(w.lower() for s in segs for w in _HYPHENATED_WORD.findall(s.text))
-        if broken
-        else frozenset()
-    )
+    vocab = _PageVocab(segs)
     for para in _join(segs):
         text = _join_text(para, vocab, fur)
         reason = None
@@ -1360,7 +1415,7 @@ def _with_captions(
     segs: list[_Seg],
     paragraphs: list[str],
     lines: list[tuple[int, ...]],
-    vocab: frozenset[str],
+    vocab: _PageVocab,
     fur: Furniture,
 ) -> tuple[list[str], list[tuple[int, ...]]]:
     """Merge caption segments back into the body at their page position."""
