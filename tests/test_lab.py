@@ -5,8 +5,7 @@ Jupyter config and runtime folders so a user's own settings cannot change the ou
 until it answers, checks that ``/lab`` serves the application, creates a session for a notebook
 with the ``newslens`` kernel over the REST API, talks to the kernel over its websocket as
 JupyterLab would (kernel_info, then one execute request that reports the interpreter and imports
-newslens) and checks it is idle. Every wait
-is bounded and the server is always shut down.
+newslens) and checks it is idle. Every wait is bounded and the server is always shut down.
 """
 
 from __future__ import annotations
