@@ -213,7 +213,12 @@ def _normaliser(
 
     def run(text: str) -> tuple[list[str], list[bool]]:
         toks = [t for t in tokens_of(text, lower=lower) if _WORDLIKE.search(t)]
-        flags = [t.lower() in stop for t in toks] if drop_stopwords else [False] * len(toks)
+        if not drop_stopwords:
+            flags = [False] * len(toks)
+        elif lower:
+            flags = [t in stop for t in toks]
+        else:
+            flags = [t.lower() in stop for t in toks]
         if stem is not None:
             # Stemmers lower-case; restore nothing, since a stemmed term is a lower-case key.
             toks = [stem(t) for t in toks]
@@ -376,17 +381,38 @@ def _count_sentences(
     stop: frozenset[str],
     stemmer: str | None,
 ) -> pd.DataFrame:
-    norm = _normaliser(lower=lower, drop_stopwords=drop_stopwords, stop=stop, stemmer=stemmer)
     key_col = "outlet" if by == "outlet" else "article_id"
     counters: dict[str, Counter] = {}
-    for key, text in zip(sentences[key_col].tolist(), sentences["text"].tolist(), strict=True):
-        toks, flags = norm(text if isinstance(text, str) else "")
-        grams = _ngrams(toks, flags, lo, hi)
-        if grams:
+    keys_texts = zip(sentences[key_col].tolist(), sentences["text"].tolist(), strict=True)
+    if (lo, hi) == (1, 1) and stemmer is None:
+        # Plain unigrams: count every token, then drop stop words and non-words once per
+        # distinct term (the vocabulary is far smaller than the token stream).
+        tokens_of = segment.tokens
+        for key, text in keys_texts:
             counter = counters.get(key)
             if counter is None:
                 counter = counters[key] = Counter()
-            counter.update(grams)
+            counter.update(tokens_of(text if isinstance(text, str) else "", lower=lower))
+        vocab_seen = set().union(*counters.values()) if counters else set()
+        bad = {
+            t
+            for t in vocab_seen
+            if not _WORDLIKE.search(t) or (drop_stopwords and t.lower() in stop)
+        }
+        for counter in counters.values():
+            for t in bad.intersection(counter):
+                del counter[t]
+    else:
+        norm = _normaliser(lower=lower, drop_stopwords=drop_stopwords, stop=stop, stemmer=stemmer)
+        for key, text in keys_texts:
+            toks, flags = norm(text if isinstance(text, str) else "")
+            grams = _ngrams(toks, flags, lo, hi)
+            if grams:
+                counter = counters.get(key)
+                if counter is None:
+                    counter = counters[key] = Counter()
+                counter.update(grams)
+    counters = {k: c for k, c in counters.items() if c}
     keys, terms, counts = _frame_from_counters(counters)
     out = pd.DataFrame({key_col: keys, "term": terms, "count": counts})
     if by == "article":
