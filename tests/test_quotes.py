@@ -326,3 +326,18 @@ def test_from_file_contract():
 def test_from_file_missing():
     with pytest.raises(FileNotFoundError, match="no such file"):
         quotes.from_file("/nonexistent/article.txt")
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "group"),
+    [
+        # no nationality in the text: the known-people lexicon supplies the side
+        (["Officials in Kyiv said the city was calm.", 'President Vladimir Putin said: "We will continue."'], "russian official"),
+        (['"We will fight," Zelensky said.'], "ukrainian official"),
+        # the text's own cue wins over the lexicon
+        (['Ukrainian soldier Ivan Putin said: "I was not born here."'], "ukrainian combatant"),
+    ],
+)
+def test_known_people_fill_only_what_the_text_leaves_open(paragraphs, group):
+    (att,) = [a for a in quotes.attribute(paragraphs, segment.quotes(paragraphs)) if a.is_speech]
+    assert att.group == group

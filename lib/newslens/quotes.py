@@ -140,6 +140,8 @@ class Roles:
     prior_groups: frozenset[str]
     not_person: frozenset[str]
     source: str
+    # known public figures: lower-case full name or surname -> (role, side)
+    people: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -288,7 +290,17 @@ def _roles_cached(path: str, mtime: float) -> Roles:
     for g, ws in (data.get("gender") or {}).items():
         for w in ws or []:
             gender[str(w).lower()] = str(g)
+    people: dict[str, tuple[str, str]] = {}
+    for name, entry in (data.get("people") or {}).items():
+        if not isinstance(entry, dict) or "role" not in entry or "side" not in entry:
+            raise _lexicon_error(path, f"people: {name!r} needs 'role' and 'side' (e.g. {{role: president, side: russian}})")
+        role = str(entry["role"]).lower()
+        if role not in words:
+            raise _lexicon_error(path, f"people: {name!r}: role {role!r} is not a role word of 'groups'")
+        for key in {str(name).lower(), str(name).lower().split()[-1]}:
+            people[key] = (role, str(entry["side"]))
     return Roles(
+        people=people,
         words=words,
         pattern=_Phrases(list(words), ignore_case=True),
         collective=frozenset(str(c).lower() for c in data.get("collective") or []),
@@ -1160,6 +1172,18 @@ def _group(doc: _Doc, target: _Mention | None) -> tuple[str | None, str | None, 
             side = s
             cues.append(f"side '{doc.roles.side_pattern.search(cue).group()}' in '{_squash(cue)}'")
             break
+    known = None
+    if target.kind == "name" and target.name:
+        name = target.name.lower()
+        known = doc.roles.people.get(name) or doc.roles.people.get(name.split()[-1])
+    if known is not None:
+        # A public figure the lexicon knows: fills what the text leaves open (never overrides it).
+        if group is None:
+            role, group, _ = doc.roles.words[known[0]]
+            cues.append(f"role '{known[0]}' of known person '{target.name}' (roles.yml people)")
+        if side is None:
+            side = known[1]
+            cues.append(f"side {side} of known person '{target.name}' (roles.yml people)")
     if side is None and group in doc.side_prior:
         side, votes, total = doc.side_prior[group]
         cues.append(f"side {side}: article prior, {votes} of {total} side words on {group} roles")
