@@ -101,6 +101,9 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 # Modules and data files whose content decides what the pipeline produces.
 _PIPELINE_MODULES = ("textio", "clean", "segment", "sentiment", "build", "corpus")
+# Data files the build reads (analysis-only lexicons such as targets.yml are not part of it, so
+# editing them does not invalidate cached tables).
+_PIPELINE_DATA = ("furniture.yml", "stopwords_en.txt", "abbreviations_en.txt")
 
 
 @dataclass(frozen=True)
@@ -137,10 +140,10 @@ def pipeline_fingerprint() -> str:
         f = paths.PACKAGE_DIR / f"{name}.py"
         if f.is_file():
             h.update(name.encode() + f.read_bytes())
-    if paths.PACKAGE_DATA.is_dir():
-        for f in sorted(paths.PACKAGE_DATA.rglob("*")):
-            if f.is_file():
-                h.update(f.relative_to(paths.PACKAGE_DATA).as_posix().encode() + f.read_bytes())
+    for name in _PIPELINE_DATA:
+        f = paths.PACKAGE_DATA / name
+        if f.is_file():
+            h.update(name.encode() + f.read_bytes())
     return h.hexdigest()
 
 
