@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -250,7 +251,12 @@ def test_lab_serves_and_starts_the_newslens_kernel(lab):
     assert session["kernel"]["name"] == KERNEL
     try:
         code = "import sys, newslens; print(sys.executable); print(newslens.__version__)"
-        replies = asyncio.run(_run_in_kernel(lab, kernel_id, code, KERNEL_TIMEOUT))
+        # A thread of its own: other fixtures (playwright's sync API) may already run an
+        # event loop in this thread, where asyncio.run() refuses to start.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            replies = pool.submit(
+                lambda: asyncio.run(_run_in_kernel(lab, kernel_id, code, KERNEL_TIMEOUT))
+            ).result()
         assert replies["kernel_info_reply"]["status"] == "ok"
         assert replies["execute_reply"]["status"] == "ok", replies["execute_reply"]
         executable, version = replies["stdout"].split()

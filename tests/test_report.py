@@ -280,6 +280,9 @@ def run_dir(tmp_path_factory) -> Path:
     out = root / "reports"
     cwd = Path.cwd()
     os.chdir(root / "work")  # -p corpus=<relative> resolves against the caller's directory
+    # Headless callers often set this; the report's kernels must still draw inline figures.
+    saved_backend = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "Agg"
     try:
         result = report.run(
             config=nbs / "report.yml",
@@ -289,6 +292,10 @@ def run_dir(tmp_path_factory) -> Path:
         )
     finally:
         os.chdir(cwd)
+        if saved_backend is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = saved_backend
     (root / "result.json").write_text(
         json.dumps(
             {
@@ -409,7 +416,7 @@ def test_pages_are_self_contained_and_script_free(run_dir):
         assert not re.search(r"""(src|href)=["']https?:""", html), page.name
         assert "Content-Security-Policy" in html, page.name
     good = (out / "01_good.html").read_text(encoding="utf-8")
-    # conftest sets MPLBACKEND=Agg; the report's kernels must still draw inline figures
+    # the run had MPLBACKEND=Agg set; the figure must still be there
     assert good.count('src="data:image/png;base64,') == 1
 
 
