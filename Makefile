@@ -38,8 +38,10 @@ browser:
 test: setup browser
 	$(PY) -m pytest
 
+# --allow-root: jupyter refuses to start as root otherwise (containers); no update/news checks.
 lab: setup
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
+		--LabApp.news_url= --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 bench: setup
 	$(PY) benchmarks/run_all.py

@@ -101,25 +101,12 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _parse_params(items: list[str]) -> dict:
-    import yaml
-
-    params = {}
-    for item in items:
-        if "=" not in item:
-            raise ValueError(f"-p {item!r}: expected KEY=VALUE, e.g. -p seed=1")
-        key, value = item.split("=", 1)
-        params[key.strip()] = yaml.safe_load(value) if value.strip() else ""
-    return params
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     from newslens import report
 
-    try:
-        params = _parse_params(args.param)
-    except ValueError as exc:
-        return _err(str(exc))
+    # key=value strings, parsed by report.parse_parameters (YAML literals; `no` stays a string,
+    # dates stay strings) so the command line and the config agree.
+    params = report.parse_parameters(args.param)
     result = report.run(
         config=args.config,
         notebooks=args.notebook or None,
