@@ -342,6 +342,92 @@ def _first_chars(seq: list) -> frozenset[str] | None:
     return None
 
 
+_PREFIX_LEN = 2  # the full-line rules are grouped by the first two characters of ASCII lines
+_MAX_PREFIXES = 512
+
+
+def _class_chars(items: Any) -> frozenset[str] | None:
+    """Lower-cased characters a character class matches on ASCII text (None: too many)."""
+    from re import _constants as c
+
+    chars: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            chars.add(chr(av).lower())
+        elif op is c.RANGE and av[1] - av[0] <= 64:
+            chars.update(chr(x).lower() for x in range(av[0], av[1] + 1))
+        elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
+            chars.update("0123456789")
+        else:
+            return None  # negated sets, \w, \s ...
+    return frozenset(chars) if all(len(ch) == 1 for ch in chars) else None
+
+
+def _prefixes(seq: Any, k: int) -> frozenset[str] | None:
+    """Lower-cased first ``k`` characters of every match of the parsed ``seq`` on ASCII text.
+
+    A match shorter than ``k`` gives the whole match. None when the pattern is not simple
+    enough to say (classes like ``\\w`` or ``.``, lookarounds, repeats that may be empty, or
+    too many prefixes). Sound on ASCII text, where re.I matching is lower-casing: a line
+    whose first ``k`` characters, lower-cased, are not in the set cannot match.
+    """
+    from re import _constants as c
+
+    items = list(seq)
+    if k == 0 or not items:
+        return frozenset({""})
+    op, av = items[0]
+    heads: frozenset[str] | None
+    if op is c.AT:
+        heads = frozenset({""})
+    elif op is c.LITERAL:
+        low = chr(av).lower()
+        heads = frozenset({low}) if len(low) == 1 else None
+    elif op is c.IN:
+        heads = _class_chars(av)
+    elif op is c.SUBPATTERN and av[-1] is not None:
+        heads = _prefixes(av[-1], k)
+    elif op is c.BRANCH:
+        subs = [_prefixes(branch, k) for branch in av[1]]
+        heads = None if any(x is None for x in subs) else frozenset().union(*subs)
+    elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and _parser_width(list(av[2]))[0] >= 1:
+        # n repeats of an item at least one character wide: n > k repeats add no new prefix
+        lo, hi, item = av
+        found: set[str] = set()
+        for n in range(lo, min(hi, k) + 1):
+            sub = _prefixes(list(item) * n, k)
+            if sub is None:
+                return None
+            found |= sub
+        heads = frozenset(found)
+    else:
+        return None
+    if heads is None:
+        return None
+    out: set[str] = set()
+    for head in heads:
+        if len(head) >= k:
+            out.add(head[:k])
+            continue
+        # a head shorter than k is a whole match of the first item: the rest goes on from it
+        tails = _prefixes(items[1:], k - len(head))
+        if tails is None:
+            return None
+        out.update(head + t for t in tails)
+        if len(out) > _MAX_PREFIXES:
+            return None
+    return frozenset(out)
+
+
+def _rule_prefixes(pattern: str) -> frozenset[str] | None:
+    from re import _parser
+
+    try:
+        return _prefixes(_parser.parse(pattern, re.I), _PREFIX_LEN)
+    except (re.error, TypeError, AttributeError, IndexError, KeyError, RecursionError):
+        return None
+
+
 def _rule_first_chars(pattern: str) -> frozenset[str] | None:
     from re import _parser
 
@@ -517,6 +603,12 @@ class Furniture:
     rules: tuple[_Rule, ...]
     # per first character of a line, the full-line rules that can match it (built lazily)
     first_chars: tuple[frozenset[str] | None, ...]
+    # per rule, the first two characters of an ASCII line it can match (None: unknown)
+    prefixes: tuple[frozenset[str] | None, ...]
+    # Full-line rules that may start anywhere but have a gate: ASCII lines try them one by
+    # one, only when they hold one of the gate strings (`wild_strings`: all of them).
+    wild_gates: tuple[tuple[int, tuple[str, ...], _Rule], ...]
+    wild_strings: tuple[str, ...]
     # Search rules (`.*X.*`) one by one behind their literal gates: an alternation of
     # searches cannot skip ahead and tries every rule at every character.
     # (rule index, gate, ASCII-only gate, the rule's regex search) for every search rule
@@ -525,7 +617,9 @@ class Furniture:
     appeal_words: re.Pattern[str]
     masthead_words: frozenset[str]
     hyphen_prefixes: frozenset[str]
-    by_first: dict[tuple[str, bool], re.Pattern[str]] = field(
+    by_first: dict[tuple, re.Pattern[str]] = field(default_factory=dict, compare=False, hash=False)
+    # the compiled alternation of each set of rule indices (many keys share one)
+    alternations: dict[tuple[int, ...], re.Pattern[str]] = field(
         default_factory=dict, compare=False, hash=False
     )
 
@@ -642,11 +736,22 @@ def _compile_furniture(paths: tuple[tuple[str, float], ...]) -> Furniture:
     words = "|".join(
         re.escape(w).replace(r"\ ", r"\s+") for w in sorted(appeal, key=lambda w: (-len(w), w))
     )
+    first_chars = tuple(None if r.floating else _rule_first_chars(r.regex.pattern) for r in rules)
+    starts = tuple(None if r.floating else _rule_prefixes(r.regex.pattern) for r in rules)
+    wild = tuple(
+        (i, r.gate or r.ascii_gate, r)
+        for i, r in enumerate(rules)
+        if not r.floating
+        and first_chars[i] is None
+        and starts[i] is None
+        and (r.gate or r.ascii_gate)
+    )
     return Furniture(
         rules=tuple(rules),
-        first_chars=tuple(
-            None if r.floating else _rule_first_chars(r.regex.pattern) for r in rules
-        ),
+        first_chars=first_chars,
+        prefixes=starts,
+        wild_gates=wild,
+        wild_strings=tuple(g for _, gate, _ in wild for g in gate),
         floating_any=tuple(
             (i, r.gate, r.ascii_gate, r.regex.search) for i, r in enumerate(rules) if r.floating
         ),
@@ -984,12 +1089,27 @@ def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
         if text[:1] and not (text[0].isalnum() or text[0] in _PLAIN_STARTS)
         else text
     )
-    for candidate in (text, bare) if bare and bare != text else (text,):
-        m = _anchored_for(fur, candidate[:1].lower(), title).fullmatch(candidate)
-        if m is not None:
-            found.append(int(m.lastgroup[1:]))
     lowered = text.lower()
     ascii_line = text.isascii()
+    for candidate in (text, bare) if bare and bare != text else (text,):
+        key = (
+            (candidate[:_PREFIX_LEN].lower(), title)
+            if ascii_line
+            else (candidate[:1].lower(), title, None)
+        )
+        regex = fur.by_first.get(key) or _anchored_for(fur, key)
+        m = regex.fullmatch(candidate)
+        if m is not None:
+            found.append(int(m.lastgroup[1:]))
+        # `bare` is a suffix of `text`: a gate string `text` lacks, `bare` lacks too
+        if ascii_line and any(map(lowered.__contains__, fur.wild_strings)):
+            for i, gate, rule in fur.wild_gates:
+                if (
+                    (title or not rule.title_only)
+                    and any(g in lowered for g in gate)
+                    and rule.regex.fullmatch(candidate)
+                ):
+                    found.append(i)
     # the loop of `_Rule.matches`, inlined: it runs for every line against every search rule
     for i, gate, ascii_gate, search in floating:
         if found and i > found[0]:
@@ -1006,20 +1126,40 @@ def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
     return fur.rules[min(found)] if found else None
 
 
-def _anchored_for(fur: Furniture, first: str, title: bool) -> re.Pattern[str]:
-    """The alternation of the full-line rules that can match a line starting with ``first``."""
-    key = (first, title)
-    regex = fur.by_first.get(key)
+def _anchored_for(fur: Furniture, key: tuple) -> re.Pattern[str]:
+    """The alternation of the full-line rules that can match a line, in rule order.
+
+    ``key`` is ``(start, title)`` for an ASCII line, ``start`` being its first two characters
+    lower-cased: every rule that can match the line is in the alternation (re.I is plain
+    lower-casing there) but the `wild_gates` ones, which are tried apart. For any other
+    line it is ``(first character, title, None)`` and rules are chosen by first character.
+    """
+    start, title = key[0], key[1]
+    first = start[:1]
+    ascii_key = len(key) == 2
+    wild = {i for i, _, _ in fur.wild_gates}
+    chosen = []
+    for i, r in enumerate(fur.rules):
+        if r.floating or (r.title_only and not title):
+            continue
+        chars = fur.first_chars[i]
+        if not ascii_key:
+            ok = chars is None or first in chars
+        elif fur.prefixes[i] is not None:
+            ok = start in fur.prefixes[i]
+        elif chars is not None:
+            ok = first in chars
+        else:
+            ok = i not in wild
+        if ok:
+            chosen.append(i)
+    indices = tuple(chosen)
+    regex = fur.alternations.get(indices)
     if regex is None:
-        parts = [
-            f"(?P<r{i}>{r.regex.pattern})"
-            for i, r in enumerate(fur.rules)
-            if not r.floating
-            and (title or not r.title_only)
-            and (fur.first_chars[i] is None or first in fur.first_chars[i])
-        ]
+        parts = [f"(?P<r{i}>{fur.rules[i].regex.pattern})" for i in indices]
         regex = re.compile("|".join(parts) if parts else r"(?!x)x", re.I)
-        fur.by_first[key] = regex
+        fur.alternations[indices] = regex
+    fur.by_first[key] = regex
     return regex
 
 
