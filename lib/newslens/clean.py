@@ -100,6 +100,11 @@ _SPACES = re.compile(r"[ \t]+")
 # same output, one replacement per odd run instead of one per word.
 _ODD_SPACES = re.compile(r" [ \t]+|\t[ \t]*")
 _NON_ALNUM = re.compile(r"[\W_]+")
+# The only characters that re.I matches to an ASCII letter (`İ` `ı` to i, `ſ` to s, the Kelvin
+# sign to k) and the only ones str.lower() turns into ASCII letters. On a line without them,
+# case-insensitive matching of ASCII letters is plain lower-casing: a rule needing the literal
+# `abc` cannot match a line whose `.lower()` lacks `abc`, and `.lower()` keeps the length.
+_CASE_TRAPS = re.compile("[\u0130\u0131\u017f\u212a]")
 # What _NON_ALNUM removes from ASCII text, as bytes: bytes.translate deletes them from UTF-8
 # (where bytes below 128 are always whole ASCII characters) far faster than the regex.
 _ASCII_NON_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
@@ -263,7 +268,7 @@ class _Rule:
     floating: bool = False  # `.*X.*` / `.*X` compiled as a search for X: same lines, fewer steps
     gate: tuple[str, ...] = ()  # every match contains one of these (lower case): `in` tests first
     # the same promise, found by a fuller analysis (:func:`_ascii_gate`) for rules without a
-    # `gate`; it is only relied on for ASCII lines, where re.I is plain lower-casing
+    # `gate`; it is only relied on for lines where re.I is plain lower-casing (`_plain_case`)
     ascii_gate: tuple[str, ...] = ()
 
     def matches(self, text: str, lowered: str) -> bool:
@@ -347,20 +352,23 @@ _MAX_PREFIXES = 512
 
 
 def _class_chars(items: Any) -> frozenset[str] | None:
-    """Lower-cased characters a character class matches on ASCII text (None: too many)."""
+    """Lower-cased characters a character class matches on ASCII text (None: unsure)."""
     from re import _constants as c
 
     chars: set[str] = set()
     for op, av in items:
         if op is c.LITERAL:
-            chars.add(chr(av).lower())
+            chars.add(chr(av))
         elif op is c.RANGE and av[1] - av[0] <= 64:
-            chars.update(chr(x).lower() for x in range(av[0], av[1] + 1))
+            chars.update(chr(x) for x in range(av[0], av[1] + 1))
         elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
             chars.update("0123456789")
         else:
             return None  # negated sets, \w, \s ...
-    return frozenset(chars) if all(len(ch) == 1 for ch in chars) else None
+    # a case trap in the pattern matches an ASCII letter its lower case does not show
+    if any(_CASE_TRAPS.match(ch) for ch in chars):
+        return None
+    return frozenset(ch.lower() for ch in chars)
 
 
 def _prefixes(seq: Any, k: int) -> frozenset[str] | None:
@@ -381,8 +389,7 @@ def _prefixes(seq: Any, k: int) -> frozenset[str] | None:
     if op is c.AT:
         heads = frozenset({""})
     elif op is c.LITERAL:
-        low = chr(av).lower()
-        heads = frozenset({low}) if len(low) == 1 else None
+        heads = _class_chars([(op, av)])
     elif op is c.IN:
         heads = _class_chars(av)
     elif op is c.SUBPATTERN and av[-1] is not None:
@@ -575,11 +582,12 @@ def _necessary_strings(seq: Any) -> frozenset[str] | None:
 
 
 def _ascii_gate(pattern: str) -> tuple[str, ...]:
-    """Lower-case strings of which every match of ``pattern`` contains one, for ASCII lines.
+    """Lower-case ASCII strings of which every match of ``pattern`` contains one.
 
-    On an ASCII line a case-insensitive match of an ASCII literal is the literal in the
-    lower-cased line, so ``any(g in line.lower() ...)`` rejects a line without running the
-    regex. Returns () when no such strings of three characters or more are found.
+    On a line without case traps (:data:`_CASE_TRAPS`; every ASCII line) a case-insensitive
+    match of an ASCII literal is the literal in the lower-cased line, so
+    ``any(g in line.lower() ...)`` rejects a line without running the regex. Returns ()
+    when no such strings of three characters or more are found.
     """
     from re import _parser
 
@@ -877,14 +885,18 @@ def _alnum_only(text: str) -> str:
     return kept if kept.isalnum() else _NON_ALNUM.sub("", kept)
 
 
+def _plain_case(text: str) -> bool:
+    """True when re.I matching of ASCII letters in ``text`` is plain lower-casing."""
+    return text.isascii() or _CASE_TRAPS.search(text) is None
+
+
 def _credit_tail(text: str) -> re.Match[str] | None:
     """``_CREDIT_TAIL.search(text)``, skipped when the line lacks what every match needs."""
     if "/" not in text:
         if ":" not in text:
             return None
-        # on ASCII lines case-insensitive matching is lower-casing; other lines may hold
-        # characters that match a keyword's letters only under re.I (`ı`, `ſ`, `K`)
-        if text.isascii():
+        # only where case-insensitive matching is lower-casing
+        if _plain_case(text):
             lowered = text.lower()
             if not any(w in lowered for w in _CREDIT_TAIL_WORDS):
                 return None
@@ -1090,11 +1102,12 @@ def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
         else text
     )
     lowered = text.lower()
-    ascii_line = text.isascii()
+    plain = _plain_case(text)
     for candidate in (text, bare) if bare and bare != text else (text,):
+        start = candidate[:_PREFIX_LEN]
         key = (
-            (candidate[:_PREFIX_LEN].lower(), title)
-            if ascii_line
+            (start.lower(), title)
+            if plain and start.isascii()
             else (candidate[:1].lower(), title, None)
         )
         regex = fur.by_first.get(key) or _anchored_for(fur, key)
@@ -1102,7 +1115,7 @@ def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
         if m is not None:
             found.append(int(m.lastgroup[1:]))
         # `bare` is a suffix of `text`: a gate string `text` lacks, `bare` lacks too
-        if ascii_line and any(map(lowered.__contains__, fur.wild_strings)):
+        if len(key) == 2 and any(map(lowered.__contains__, fur.wild_strings)):
             for i, gate, rule in fur.wild_gates:
                 if (
                     (title or not rule.title_only)
@@ -1114,7 +1127,7 @@ def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
     for i, gate, ascii_gate, search in floating:
         if found and i > found[0]:
             break  # a full-line rule with a smaller index already won
-        if gate or (ascii_gate and ascii_line):
+        if gate or (ascii_gate and plain):
             for g in gate or ascii_gate:
                 if g in lowered:
                     break
@@ -1129,28 +1142,26 @@ def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
 def _anchored_for(fur: Furniture, key: tuple) -> re.Pattern[str]:
     """The alternation of the full-line rules that can match a line, in rule order.
 
-    ``key`` is ``(start, title)`` for an ASCII line, ``start`` being its first two characters
-    lower-cased: every rule that can match the line is in the alternation (re.I is plain
-    lower-casing there) but the `wild_gates` ones, which are tried apart. For any other
-    line it is ``(first character, title, None)`` and rules are chosen by first character.
+    ``key`` is ``(start, title)`` for a line that starts with two ASCII characters and has
+    no case traps, ``start`` being those two characters lower-cased: re.I is plain
+    lower-casing there, so every rule that can match the line is in the alternation, except
+    the `wild_gates` ones, which are tried apart. For any other line it is
+    ``(first character, title, None)`` and rules are chosen by first character. Either
+    way the rules are a subset of those the first character alone would choose.
     """
     start, title = key[0], key[1]
-    first = start[:1]
     ascii_key = len(key) == 2
+    # the lower case of one character may be two (`İ`): compare it whole, as a key
+    first = start[:1] if ascii_key else start
     wild = {i for i, _, _ in fur.wild_gates}
     chosen = []
     for i, r in enumerate(fur.rules):
         if r.floating or (r.title_only and not title):
             continue
-        chars = fur.first_chars[i]
-        if not ascii_key:
-            ok = chars is None or first in chars
-        elif fur.prefixes[i] is not None:
-            ok = start in fur.prefixes[i]
-        elif chars is not None:
-            ok = first in chars
-        else:
-            ok = i not in wild
+        chars, starts = fur.first_chars[i], fur.prefixes[i]
+        ok = chars is None or first in chars
+        if ascii_key:
+            ok = ok and (start in starts if starts is not None else i not in wild)
         if ok:
             chosen.append(i)
     indices = tuple(chosen)
