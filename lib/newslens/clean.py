@@ -110,6 +110,7 @@ _CASE_TRAPS = re.compile("[\u0130\u0131\u017f\u212a]")
 _ASCII_NON_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
 _COMMON_PUNCTUATION = ("’", "‘", "“", "”", "–", "—", "…")
 _DIGIT = re.compile(r"\d")
+_ASCII_LETTERS = re.compile(r"[A-Za-z]+")
 # Known furniture lines are short; a longer line is story text or an appeal paragraph, which
 # the blocks catch. Skipping the rules for them keeps the cleaner fast on long paragraphs.
 _MAX_FURNITURE_CHARS = 600
@@ -187,8 +188,9 @@ _DATE_FILLER = re.compile(
     r"sat(?:urday)?|sun(?:day)?|today|yesterday)\b",
     re.I,
 )
+_UNIT = r"(?:years?|months?|weeks?|days?|hours?|hrs?|h|minutes?|mins?|m)"
 _RELATIVE_TIME = re.compile(
-    r"\b(?:\d+|an?)\s*(?:years?|months?|weeks?|days?|hours?|hrs?|h|minutes?|mins?|m)\s+ago\b"
+    rf"\b(?:\d+|an?)\s*{_UNIT}\s+ago\b"
     r"|\b(?:gmt|utc)\s*[+-]\s*\d{1,2}(?::?\d{2})?",
     re.I,
 )
@@ -504,7 +506,7 @@ def _required_literal(pattern: str) -> tuple[str, ...]:
 _GATE_MAX_STRINGS = 32
 
 
-def _exact_strings(seq: Any) -> frozenset[str] | None:
+def _exact_strings(seq: Any, *, limit: int = _GATE_MAX_STRINGS) -> frozenset[str] | None:
     """Every string the parsed ``seq`` can match, when that is a small finite set (else None).
 
     Literals, groups, alternations and optional parts (``s?``) only: ``\\b`` and other
@@ -519,25 +521,65 @@ def _exact_strings(seq: Any) -> frozenset[str] | None:
         if op is c.LITERAL:
             alts: set[str] | frozenset[str] | None = {chr(av)}
         elif op is c.SUBPATTERN and av[-1] is not None:
-            alts = _exact_strings(av[-1])
+            alts = _exact_strings(av[-1], limit=limit)
         elif op is c.BRANCH:
             alts = set()
             for branch in av[1]:
-                sub = _exact_strings(branch)
+                sub = _exact_strings(branch, limit=limit)
                 if sub is None:
                     return None
                 alts |= sub
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[1] <= 1:
-            sub = _exact_strings(av[2])
+            sub = _exact_strings(av[2], limit=limit)
             alts = None if sub is None else (sub | {""} if av[0] == 0 else sub)
         else:
             return None
         if alts is None:
             return None
         out = {a + b for a in out for b in alts}
-        if len(out) > _GATE_MAX_STRINGS:
+        if len(out) > limit:
             return None
     return frozenset(out)
+
+
+@functools.cache
+def _date_words() -> frozenset[str]:
+    """Every run of letters that a match of a date, time or date-word pattern can hold.
+
+    The patterns that `_date_line` removes begin and end at word boundaries (or digits) and
+    put a space or a dot between their words, so a run of letters in a line is removed only
+    whole, and only if it is one of these (lower-cased): month names, `st nd rd th`, `am pm`
+    (and `a`, `p`, `m` of `a.m.`), time units with or without a glued `a`/`an` (`an hour
+    ago`, `anhour ago`), `ago`, `gmt`, `utc`, and the words of `_DATE_FILLER`. Zone
+    abbreviations (`BST`, `[A-Z]{1,4}T`) are checked apart, by shape.
+    """
+    from re import _parser
+
+    def strings(pattern: str) -> frozenset[str]:
+        found = _exact_strings(_parser.parse(pattern, re.I), limit=1024)
+        assert found is not None, pattern
+        return frozenset(x.lower() for x in found)
+
+    units = strings(_UNIT)
+    words = set(strings(_MONTH)) | units
+    words |= {w for phrase in strings(_DATE_FILLER.pattern) for w in phrase.split()}
+    words |= {"st", "nd", "rd", "th", "am", "pm", "a", "p", "m", "an", "ago", "gmt", "utc"}
+    words |= {glued + u for glued in ("a", "an") for u in units}
+    return frozenset(words)
+
+
+def _only_date_words(text: str) -> bool:
+    """False when an ASCII line has a run of letters no date pattern can remove.
+
+    Such a line is never a date line (:func:`_date_words` says why); the check is a set
+    lookup per word, where the patterns would search the whole line several times.
+    """
+    words = _date_words()
+    for m in _ASCII_LETTERS.finditer(text):
+        w = m.group()
+        if w.lower() not in words and not (2 <= len(w) <= 5 and w[-1] == "T" and w.isupper()):
+            return False
+    return True
 
 
 def _necessary_strings(seq: Any) -> frozenset[str] | None:
@@ -973,6 +1015,9 @@ def _parse_date(m: re.Match[str]) -> str | None:
 def _date_line(text: str) -> tuple[bool, str | None]:
     """Is the line only dates, times and date words? Return (is_date_line, published date)."""
     if len(text) > 120 or not _DIGIT.search(text) or _nwords(text) > 16:
+        return False, None
+    # on an ASCII line every letter is one `.isascii()` can see: words decide most lines
+    if text.isascii() and not _only_date_words(text):
         return False, None
     if not _ANY_DATE.search(text):
         return False, None
