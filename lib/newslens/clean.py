@@ -1391,7 +1391,7 @@ def _is_prose(seg: _Seg) -> bool:
 def _byline_name(text: str, masthead: frozenset[str]) -> bool:
     """A byline printed without `By`: `Chris Hughes`, `Shaun Walker in Kyiv`."""
     name = re.split(r"\s+in\s+(?=[A-Z])|\s*,\s*", text, maxsplit=1)[0]
-    return _is_name(name, masthead) and len(text.split()) <= 8 and not _is_terminal(text)
+    return _is_name(name, masthead) and _nwords(text) <= 8 and not _is_terminal(text)
 
 
 def _top_of_page(segs: list[_Seg], fur: Furniture) -> tuple[str | None, str | None, str | None]:
@@ -1416,7 +1416,7 @@ def _top_of_page(segs: list[_Seg], fur: Furniture) -> tuple[str | None, str | No
                     nxt is not None
                     and nxt.reason is None
                     and _title_like(nxt.text)
-                    and len(nxt.text.split()) <= 6
+                    and _nwords(nxt.text) <= 6
                 ):
                     nxt.reason = "metadata"
     zone = len(segs)
@@ -1429,7 +1429,7 @@ def _top_of_page(segs: list[_Seg], fur: Furniture) -> tuple[str | None, str | No
     dated = [seg.date for seg in segs[:zone] if seg.date] or [seg.date for seg in segs if seg.date]
     published = dated[0] if dated else None
     anchor = next((i for i in range(zone) if segs[i].reason in ("byline", "dateline")), zone)
-    short = [len(seg.text.split()) <= 3 for seg in segs[:zone]]
+    short = [_nwords(seg.text) <= 3 for seg in segs[:zone]]
     after_nav = 0
     run = 0
     for i in range(anchor):
@@ -1439,12 +1439,7 @@ def _top_of_page(segs: list[_Seg], fur: Furniture) -> tuple[str | None, str | No
     headline_at = None
     for i in range(after_nav, zone):
         seg = segs[i]
-        if (
-            seg.reason is None
-            and _title_like(seg.text)
-            and not seg.cont
-            and len(seg.text.split()) >= 4
-        ):
+        if seg.reason is None and _title_like(seg.text) and not seg.cont and _nwords(seg.text) >= 4:
             headline_at = i
             break
     if headline_at is None:
@@ -1464,7 +1459,7 @@ def _top_of_page(segs: list[_Seg], fur: Furniture) -> tuple[str | None, str | No
     for i in range(zone):
         seg = segs[i]
         if seg.reason is None and (
-            i < headline_at or (len(seg.text.split()) <= 3 and _title_like(seg.text))
+            i < headline_at or (_nwords(seg.text) <= 3 and _title_like(seg.text))
         ):
             # above the headline: navigation and mastheads; below it: labels like `Published`
             seg.reason = "chrome" if i < after_nav else "metadata"
