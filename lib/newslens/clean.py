@@ -27,6 +27,13 @@ Signals, in the order they are applied:
 6. repairs inside kept text: ``Dmitrien- ko`` -> ``Dmitrienko``, ``Putin ’s`` -> ``Putin’s``,
    an agency dateline prefix (``KYIV, March 3 (Reuters) -``) is moved to the audit.
 
+Speed: every shortcut gives the answer the plain rules would give. Full-line furniture rules
+are grouped by the first two characters a match can start with (read from the parsed
+patterns), search rules and the date, credit and repair patterns wait behind literal strings
+every match must contain, and line-shape tests are cached per line.
+``benchmarks/bench_clean_speed.py`` times the cleaner against an earlier revision and checks
+that every output is the same.
+
 >>> from newslens import clean
 >>> page = "Soldiers weep on camera\\n\\nBy Jane Doe\\n\\nHe denied the claim.\\n\\nShare\\n"
 >>> art = clean.article(page)
@@ -269,16 +276,9 @@ class _Rule:
     title_only: bool
     floating: bool = False  # `.*X.*` / `.*X` compiled as a search for X: same lines, fewer steps
     gate: tuple[str, ...] = ()  # every match contains one of these (lower case): `in` tests first
-    # the same promise, found by a fuller analysis (:func:`_ascii_gate`) for rules without a
+    # the same promise, found by a fuller analysis (:func:`_plain_gate`) for rules without a
     # `gate`; it is only relied on for lines where re.I is plain lower-casing (`_plain_case`)
-    ascii_gate: tuple[str, ...] = ()
-
-    def matches(self, text: str, lowered: str) -> bool:
-        if self.gate and not any(g in lowered for g in self.gate):
-            return False
-        if self.floating:
-            return self.regex.search(text) is not None
-        return self.regex.fullmatch(text) is not None
+    plain_gate: tuple[str, ...] = ()
 
 
 def _literal_prefix(seq: list) -> str:
@@ -349,12 +349,12 @@ def _first_chars(seq: list) -> frozenset[str] | None:
     return None
 
 
-_PREFIX_LEN = 2  # the full-line rules are grouped by the first two characters of ASCII lines
+_PREFIX_LEN = 2  # full-line rules are grouped by the first two characters of a line
 _MAX_PREFIXES = 512
 
 
 def _class_chars(items: Any) -> frozenset[str] | None:
-    """Lower-cased characters a character class matches on ASCII text (None: unsure)."""
+    """Lower-cased characters a character class matches among ASCII ones (None: unsure)."""
     from re import _constants as c
 
     chars: set[str] = set()
@@ -374,12 +374,13 @@ def _class_chars(items: Any) -> frozenset[str] | None:
 
 
 def _prefixes(seq: Any, k: int) -> frozenset[str] | None:
-    """Lower-cased first ``k`` characters of every match of the parsed ``seq`` on ASCII text.
+    """Lower-cased first ``k`` characters of every match of the parsed ``seq``.
 
     A match shorter than ``k`` gives the whole match. None when the pattern is not simple
     enough to say (classes like ``\\w`` or ``.``, lookarounds, repeats that may be empty, or
-    too many prefixes). Sound on ASCII text, where re.I matching is lower-casing: a line
-    whose first ``k`` characters, lower-cased, are not in the set cannot match.
+    too many prefixes). Sound for lines whose first ``k`` characters are ASCII, where re.I
+    matching is lower-casing: if those, lower-cased, are not in the set, the line cannot
+    match.
     """
     from re import _constants as c
 
@@ -623,7 +624,7 @@ def _necessary_strings(seq: Any) -> frozenset[str] | None:
     return max(candidates, key=lambda ss: (min(map(len, ss)), -len(ss)))
 
 
-def _ascii_gate(pattern: str) -> tuple[str, ...]:
+def _plain_gate(pattern: str) -> tuple[str, ...]:
     """Lower-case ASCII strings of which every match of ``pattern`` contains one.
 
     On a line without case traps (:data:`_CASE_TRAPS`; every ASCII line) a case-insensitive
@@ -653,15 +654,17 @@ class Furniture:
     rules: tuple[_Rule, ...]
     # per first character of a line, the full-line rules that can match it (built lazily)
     first_chars: tuple[frozenset[str] | None, ...]
-    # per rule, the first two characters of an ASCII line it can match (None: unknown)
+    # per rule, the first two characters (lower-cased, ASCII) of the lines it can match
+    # (None: unknown); see `_anchored_for`
     prefixes: tuple[frozenset[str] | None, ...]
-    # Full-line rules that may start anywhere but have a gate: ASCII lines try them one by
-    # one, only when they hold one of the gate strings (`wild_strings`: all of them).
+    # Full-line rules that may start anywhere but have a gate: lines keyed by their first two
+    # characters try them one by one, only when they hold one of the gate strings
+    # (`wild_strings`: all of them).
     wild_gates: tuple[tuple[int, tuple[str, ...], _Rule], ...]
     wild_strings: tuple[str, ...]
     # Search rules (`.*X.*`) one by one behind their literal gates: an alternation of
     # searches cannot skip ahead and tries every rule at every character.
-    # (rule index, gate, ASCII-only gate, the rule's regex search) for every search rule
+    # (rule index, gate, plain-case gate, the rule's regex search) for every search rule
     floating_any: tuple[tuple[int, tuple[str, ...], tuple[str, ...], Any], ...]
     floating_prose: tuple[tuple[int, tuple[str, ...], tuple[str, ...], Any], ...]
     appeal_words: re.Pattern[str]
@@ -749,7 +752,7 @@ def _parse_furniture(data: Any, *, source: str) -> dict[str, Any]:
                 shape == "title",
                 floating,
                 gate,
-                () if gate else _ascii_gate(regex.pattern),
+                () if gate else _plain_gate(regex.pattern),
             )
         )
     lists = {}
@@ -789,12 +792,12 @@ def _compile_furniture(paths: tuple[tuple[str, float], ...]) -> Furniture:
     first_chars = tuple(None if r.floating else _rule_first_chars(r.regex.pattern) for r in rules)
     starts = tuple(None if r.floating else _rule_prefixes(r.regex.pattern) for r in rules)
     wild = tuple(
-        (i, r.gate or r.ascii_gate, r)
+        (i, r.gate or r.plain_gate, r)
         for i, r in enumerate(rules)
         if not r.floating
         and first_chars[i] is None
         and starts[i] is None
-        and (r.gate or r.ascii_gate)
+        and (r.gate or r.plain_gate)
     )
     return Furniture(
         rules=tuple(rules),
@@ -803,10 +806,10 @@ def _compile_furniture(paths: tuple[tuple[str, float], ...]) -> Furniture:
         wild_gates=wild,
         wild_strings=tuple(g for _, gate, _ in wild for g in gate),
         floating_any=tuple(
-            (i, r.gate, r.ascii_gate, r.regex.search) for i, r in enumerate(rules) if r.floating
+            (i, r.gate, r.plain_gate, r.regex.search) for i, r in enumerate(rules) if r.floating
         ),
         floating_prose=tuple(
-            (i, r.gate, r.ascii_gate, r.regex.search)
+            (i, r.gate, r.plain_gate, r.regex.search)
             for i, r in enumerate(rules)
             if r.floating and not r.title_only
         ),
@@ -1136,6 +1139,12 @@ def _mark_continuations(segs: list[_Seg]) -> None:
 
 
 def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
+    """The first rule (in file order) that matches the line, or None.
+
+    Only the rules that can match are tried: full-line rules chosen by the line's first
+    characters (`_anchored_for`), the rest behind their gate strings. The answer is the one
+    trying every rule on the line would give.
+    """
     if len(text) > _MAX_FURNITURE_CHARS:
         return None
     floating = fur.floating_any if title else fur.floating_prose
@@ -1168,12 +1177,12 @@ def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
                     and rule.regex.fullmatch(candidate)
                 ):
                     found.append(i)
-    # the loop of `_Rule.matches`, inlined: it runs for every line against every search rule
-    for i, gate, ascii_gate, search in floating:
+    # the first search rule whose gate (if any) is in the line and whose regex finds a match
+    for i, gate, plain_gate, search in floating:
         if found and i > found[0]:
             break  # a full-line rule with a smaller index already won
-        if gate or (ascii_gate and plain):
-            for g in gate or ascii_gate:
+        if gate or (plain_gate and plain):
+            for g in gate or plain_gate:
                 if g in lowered:
                     break
             else:
