@@ -404,7 +404,8 @@ def _prefixes(seq: Any, k: int) -> frozenset[str] | None:
         # n repeats of an item at least one character wide: n > k repeats add no new prefix
         lo, hi, item = av
         found: set[str] = set()
-        for n in range(lo, min(hi, k) + 1):
+        # more than k repeats: their first k characters are those of k repeats
+        for n in range(min(lo, k), min(hi, k) + 1):
             sub = _prefixes(list(item) * n, k)
             if sub is None:
                 return None
