@@ -202,11 +202,14 @@ def _body_hash(body: str) -> str:
 
 
 def _read_document(doc: Document) -> tuple[str | None, str, bool, Skip | None]:
-    """(text, encoding, repaired, problem) for one document."""
-    from newslens.textio import DecodeError, decode_bytes, normalise_text
+    """(text, encoding, repaired, problem) for one document.
+
+    The text is decoded, not yet normalised: clean.article / clean.html normalise it (once).
+    """
+    from newslens.textio import DecodeError, decode_bytes
 
     if doc.text is not None:
-        return normalise_text(doc.text), "utf-8", False, None
+        return doc.text, "utf-8", False, None
     assert doc.path is not None
     try:
         data = Path(doc.path).read_bytes()
@@ -219,7 +222,7 @@ def _read_document(doc: Document) -> tuple[str | None, str, bool, Skip | None]:
     except DecodeError as exc:
         reason = "binary" if "binary" in str(exc) else "undecodable"
         return None, "", False, Skip(doc.file, None, reason, str(exc))
-    return normalise_text(decoded.text), decoded.encoding, decoded.repaired_mojibake, None
+    return decoded.text, decoded.encoding, decoded.repaired_mojibake, None
 
 
 def _process_document(doc: Document, key: str, params: BuildParams, out: _Columns, texts: list[str]) -> None:
