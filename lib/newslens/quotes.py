@@ -34,6 +34,7 @@ import pandas as pd
 import yaml
 
 from newslens.paths import PACKAGE_DATA
+from newslens.segment import QuoteSpan
 
 ROLES_FILE = PACKAGE_DATA / "roles.yml"
 VERBS_FILE = PACKAGE_DATA / "reporting_verbs.yml"
@@ -61,17 +62,8 @@ class QuoteSpanLike(Protocol):
     paragraph_end: int
 
 
-@dataclass(frozen=True)
-class Span:
-    """A minimal quote span (same fields as ``segment.QuoteSpan``), for hand-made inputs."""
-
-    quote_id: int
-    start: int
-    end: int
-    text: str
-    paragraph_start: int
-    paragraph_end: int
-    mark: str
+# Hand-made spans (tests, rebuilding spans from the quotes table) use segment's own class.
+Span = QuoteSpan
 
 
 @dataclass(frozen=True)
