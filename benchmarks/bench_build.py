@@ -28,9 +28,8 @@ from corpusgen import write_corpus  # noqa: E402
 
 
 def baseline(root: Path) -> dict[str, pd.DataFrame]:
-    from nltk.tokenize import PunktSentenceTokenizer, TreebankWordTokenizer
-
     from newslens.resources import nltk_vader
+    from nltk.tokenize import PunktSentenceTokenizer, TreebankWordTokenizer
 
     punkt, treebank, sia = PunktSentenceTokenizer(), TreebankWordTokenizer(), nltk_vader()
     rows, terms = [], []

@@ -3,10 +3,9 @@
 import codecs
 import json
 
+import newslens
 import pandas as pd
 import pytest
-
-import newslens
 from newslens import build
 
 ARTICLE = (

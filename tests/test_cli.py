@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LBC = ROOT / "data" / "raw" / "lbc_2022-03-02_captured-soldiers-call-for-end-to-war.txt"

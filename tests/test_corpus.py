@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from newslens import corpus
 
 ARTICLE = "Headline of the story\n\nBy Jane Smith\n\nThe first paragraph says something.\n\nThe second paragraph says more.\n"

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from newslens import build
 from newslens.corpus import TABLES
 

@@ -1,7 +1,6 @@
 import codecs
 
 import pytest
-
 from newslens import textio
 
 TEXT = "Russia’s troops said “no” — café 1,200"
