@@ -42,10 +42,15 @@ def baseline(root: Path) -> dict[str, pd.DataFrame]:
             toks = treebank.tokenize(sent)
             counts.update(t.lower() for t in toks)
             s = sia.polarity_scores(sent)
-            rows.append((rec["id"], rec["outlet"], i, sent, s["neg"], s["neu"], s["pos"], s["compound"]))
+            rows.append(
+                (rec["id"], rec["outlet"], i, sent, s["neg"], s["neu"], s["pos"], s["compound"])
+            )
         terms.extend((rec["id"], t, c) for t, c in counts.items())
     return {
-        "sentences": pd.DataFrame(rows, columns=["article_id", "outlet", "sentence", "text", "neg", "neu", "pos", "compound"]),
+        "sentences": pd.DataFrame(
+            rows,
+            columns=["article_id", "outlet", "sentence", "text", "neg", "neu", "pos", "compound"],
+        ),
         "terms": pd.DataFrame(terms, columns=["article_id", "term", "count"]),
     }
 
@@ -57,11 +62,15 @@ def timed(fn, *args, **kw):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--check", type=int, default=3000, help="sentences checked for identical scores")
+    ap.add_argument(
+        "--check", type=int, default=3000, help="sentences checked for identical scores"
+    )
     a = ap.parse_args()
 
     from newslens import build
@@ -72,29 +81,48 @@ def main() -> None:
         root = write_corpus(tmp / "corpus", a.articles, seed=a.seed)
         n = a.articles
         base, t_base = timed(baseline, root)
-        one, t_one = timed(build.build, root, out=tmp / "one", store=tmp / "s1", workers=1, batch_size=100)
+        one, t_one = timed(
+            build.build, root, out=tmp / "one", store=tmp / "s1", workers=1, batch_size=100
+        )
         rows = [("nltk + pandas baseline (1 process)", t_base, n / t_base, 1.0)]
         rows.append(("newslens build, 1 process", t_one, n / t_one, t_base / t_one))
         if a.workers > 1:
-            _, t_par = timed(build.build, root, out=tmp / "par", store=tmp / "s2", workers=a.workers, batch_size=100)
-            rows.append((f"newslens build, {a.workers} processes", t_par, n / t_par, t_base / t_par))
+            _, t_par = timed(
+                build.build,
+                root,
+                out=tmp / "par",
+                store=tmp / "s2",
+                workers=a.workers,
+                batch_size=100,
+            )
+            rows.append(
+                (f"newslens build, {a.workers} processes", t_par, n / t_par, t_base / t_par)
+            )
         cached, t_cached = timed(build.build, root, out=tmp / "one", store=tmp / "s1", workers=1)
         rows.append(("newslens rerun (cache)", t_cached, n / t_cached, t_base / t_cached))
         # incremental: add 1% new articles
         extra = max(1, n // 100)
         write_corpus(root, extra, seed=a.seed, start=n)
-        _, t_inc = timed(build.build, root, out=tmp / "one", store=tmp / "s1", workers=1, batch_size=100)
+        _, t_inc = timed(
+            build.build, root, out=tmp / "one", store=tmp / "s1", workers=1, batch_size=100
+        )
 
-        print(f"\nbuild throughput on a generated corpus of {n} articles "
-              f"({len(one.sentences)} newslens sentences, {len(base['sentences'])} baseline sentences)\n")
+        print(
+            f"\nbuild throughput on a generated corpus of {n} articles "
+            f"({len(one.sentences)} newslens sentences, {len(base['sentences'])} baseline sentences)\n"
+        )
         print(f"{'run':42} {'seconds':>9} {'articles/s':>11} {'x baseline':>11}")
         for name, t, rate, ratio in rows:
             print(f"{name:42} {t:9.2f} {rate:11.1f} {ratio:11.2f}")
         if a.workers > 1:
-            print(f"\nparallel efficiency with {a.workers} processes: "
-                  f"{(t_one / t_par) / a.workers:.2f} (speed-up {t_one / t_par:.2f}x; target >= 0.9 x N)")
-        print(f"incremental: +{extra} articles ({extra / n:.0%}) rebuilt in {t_inc:.2f}s = "
-              f"{t_inc / t_one:.1%} of the full single-process build (target <= 5%)")
+            print(
+                f"\nparallel efficiency with {a.workers} processes: "
+                f"{(t_one / t_par) / a.workers:.2f} (speed-up {t_one / t_par:.2f}x; target >= 0.9 x N)"
+            )
+        print(
+            f"incremental: +{extra} articles ({extra / n:.0%}) rebuilt in {t_inc:.2f}s = "
+            f"{t_inc / t_one:.1%} of the full single-process build (target <= 5%)"
+        )
 
         sia = nltk_vader()
         sample = one.sentences.head(a.check)

@@ -24,10 +24,65 @@ import numpy as np
 import pandas as pd
 from newslens import compare
 
-FUNCTION = ["the", "a", "of", "to", "in", "and", "was", "that", "for", "on", "with", "as", "by", "at", "from",
-            "he", "they", "it", "his", "their", "had", "has", "were", "said", "after", "into", "over"]
-SYLLABLES = ["ka", "lo", "mi", "ru", "te", "sa", "vo", "ne", "di", "pa", "zo", "be", "gu", "ri", "ta", "no",
-             "sh", "ch", "ol", "ev", "ian", "ko", "mar", "pol", "ster", "gen", "vil", "dor"]
+FUNCTION = [
+    "the",
+    "a",
+    "of",
+    "to",
+    "in",
+    "and",
+    "was",
+    "that",
+    "for",
+    "on",
+    "with",
+    "as",
+    "by",
+    "at",
+    "from",
+    "he",
+    "they",
+    "it",
+    "his",
+    "their",
+    "had",
+    "has",
+    "were",
+    "said",
+    "after",
+    "into",
+    "over",
+]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ru",
+    "te",
+    "sa",
+    "vo",
+    "ne",
+    "di",
+    "pa",
+    "zo",
+    "be",
+    "gu",
+    "ri",
+    "ta",
+    "no",
+    "sh",
+    "ch",
+    "ol",
+    "ev",
+    "ian",
+    "ko",
+    "mar",
+    "pol",
+    "ster",
+    "gen",
+    "vil",
+    "dor",
+]
 
 
 def vocabulary(rng: np.random.Generator, size: int = 6000) -> list[str]:
@@ -65,8 +120,14 @@ def paraphrase(rng: np.random.Generator, text: str, vocab: list[str]) -> str:
     return " ".join(moved).capitalize() + "."
 
 
-def generate(n_articles: int, *, seed: int, n_outlets: int = 20, sentences_per_article: int = 20,
-             share: float = 0.5):
+def generate(
+    n_articles: int,
+    *,
+    seed: int,
+    n_outlets: int = 20,
+    sentences_per_article: int = 20,
+    share: float = 0.5,
+):
     """Articles, sentences and the planted pairs ((article, sentence), (article, sentence), kind)."""
     rng = np.random.default_rng(seed)
     vocab = vocabulary(rng)
@@ -90,7 +151,13 @@ def generate(n_articles: int, *, seed: int, n_outlets: int = 20, sentences_per_a
         j = int(rng.integers(0, sentences_per_article))
         kind = str(rng.choice(["exact", "near", "paraphrase"]))
         src = texts[a][i]
-        texts[b][j] = src if kind == "exact" else near_copy(rng, src, vocab) if kind == "near" else paraphrase(rng, src, vocab)
+        texts[b][j] = (
+            src
+            if kind == "exact"
+            else near_copy(rng, src, vocab)
+            if kind == "near"
+            else paraphrase(rng, src, vocab)
+        )
         planted.append(((a, i), (b, j), kind))
     # A later plant can overwrite an earlier one's sentence: keep only plants still intact.
     final = []
@@ -106,7 +173,9 @@ def generate(n_articles: int, *, seed: int, n_outlets: int = 20, sentences_per_a
         arts.append((aid, outlet[aid], f"2022-03-{1 + int(aid[3:]) % 28:02d}"))
     corpus = SimpleNamespace(
         articles=pd.DataFrame(arts, columns=["article_id", "outlet", "published"]),
-        sentences=pd.DataFrame(sents, columns=["article_id", "outlet", "sentence", "text", "start", "end"]),
+        sentences=pd.DataFrame(
+            sents, columns=["article_id", "outlet", "sentence", "text", "start", "end"]
+        ),
         quotes=None,
     )
     return corpus, final
@@ -116,10 +185,14 @@ def recall(al: compare.Alignment, planted) -> dict[str, float]:
     cl = al.sentences.set_index(["article_id", "sentence"])["clusters"].to_dict()
     found: dict[str, list[bool]] = {"exact": [], "near": [], "paraphrase": []}
     for a, b, kind in planted:
-        ca, cb = set(filter(None, cl.get(a, "").split(";"))), set(filter(None, cl.get(b, "").split(";")))
+        ca, cb = (
+            set(filter(None, cl.get(a, "").split(";"))),
+            set(filter(None, cl.get(b, "").split(";"))),
+        )
         found[kind].append(bool(ca & cb))
     return {k: (float(np.mean(v)) if v else float("nan")) for k, v in found.items()} | {
-        "all": float(np.mean([x for v in found.values() for x in v]))}
+        "all": float(np.mean([x for v in found.values() for x in v]))
+    }
 
 
 def all_pairs_seconds(corpus) -> float:
@@ -132,9 +205,16 @@ def all_pairs_seconds(corpus) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000, 2000])
-    ap.add_argument("--baseline", type=int, default=2, help="time the all-pairs baseline on this many smallest sizes")
+    ap.add_argument(
+        "--baseline",
+        type=int,
+        default=2,
+        help="time the all-pairs baseline on this many smallest sizes",
+    )
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
 
@@ -148,16 +228,29 @@ def main() -> None:
         secs = time.perf_counter() - t0
         r = recall(al, planted)
         planted_keys = {frozenset([a, b]) for a, b, _ in planted}
-        pair_keys = {frozenset([(p.article_a, _unit(al, p.passage_a)), (p.article_b, _unit(al, p.passage_b))])
-                     for p in al.pairs.itertuples()}
+        pair_keys = {
+            frozenset(
+                [(p.article_a, _unit(al, p.passage_a)), (p.article_b, _unit(al, p.passage_b))]
+            )
+            for p in al.pairs.itertuples()
+        }
         base = all_pairs_seconds(corpus) if k < args.baseline else float("nan")
-        rows.append({
-            "articles": n, "sentences": len(corpus.sentences), "planted": len(planted),
-            "align_s": round(secs, 2), "ratio_vs_prev": round(secs / prev, 2) if prev else float("nan"),
-            "all_pairs_s": round(base, 2), "recall_exact": round(r["exact"], 3), "recall_near": round(r["near"], 3),
-            "recall_paraphrase": round(r["paraphrase"], 3), "recall_all": round(r["all"], 3),
-            "pairs": len(al.pairs), "unplanted_pairs": len(pair_keys - planted_keys),
-        })
+        rows.append(
+            {
+                "articles": n,
+                "sentences": len(corpus.sentences),
+                "planted": len(planted),
+                "align_s": round(secs, 2),
+                "ratio_vs_prev": round(secs / prev, 2) if prev else float("nan"),
+                "all_pairs_s": round(base, 2),
+                "recall_exact": round(r["exact"], 3),
+                "recall_near": round(r["near"], 3),
+                "recall_paraphrase": round(r["paraphrase"], 3),
+                "recall_all": round(r["all"], 3),
+                "pairs": len(al.pairs),
+                "unplanted_pairs": len(pair_keys - planted_keys),
+            }
+        )
         prev = secs
         print(pd.DataFrame(rows).to_string(index=False), flush=True)
         print()

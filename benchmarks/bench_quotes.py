@@ -44,11 +44,15 @@ def load_gold(folder: Path) -> pd.DataFrame:
         doc = json.loads(f.read_text(encoding="utf-8"))
         rows += [{"article_id": doc["article_id"], **q} for q in doc["quotes"]]
     if not rows:
-        raise SystemExit(f"--gold {folder}: no *.json gold files there (see tests/gold/quotes/README.md)")
+        raise SystemExit(
+            f"--gold {folder}: no *.json gold files there (see tests/gold/quotes/README.md)"
+        )
     return pd.DataFrame(rows)
 
 
-def article_bootstrap(pred: pd.DataFrame, gold: pd.DataFrame, *, n_boot: int, seed: int) -> dict[str, tuple[float, float]]:
+def article_bootstrap(
+    pred: pd.DataFrame, gold: pd.DataFrame, *, n_boot: int, seed: int
+) -> dict[str, tuple[float, float]]:
     """95% percentile intervals of F1 and speaker accuracy, resampling whole articles."""
     ids = np.array(sorted(gold["article_id"].unique()))
     rng = np.random.default_rng(seed)
@@ -56,13 +60,20 @@ def article_bootstrap(pred: pd.DataFrame, gold: pd.DataFrame, *, n_boot: int, se
     for _ in range(n_boot):
         pick = rng.choice(ids, size=len(ids), replace=True)
         # Relabel each draw so an article drawn twice counts twice.
-        p = pd.concat([pred[pred.article_id == a].assign(article_id=f"{a}#{k}") for k, a in enumerate(pick)])
-        g = pd.concat([gold[gold.article_id == a].assign(article_id=f"{a}#{k}") for k, a in enumerate(pick)])
+        p = pd.concat(
+            [pred[pred.article_id == a].assign(article_id=f"{a}#{k}") for k, a in enumerate(pick)]
+        )
+        g = pd.concat(
+            [gold[gold.article_id == a].assign(article_id=f"{a}#{k}") for k, a in enumerate(pick)]
+        )
         r = quotes.evaluate(p, g)
         f1s.append(r["f1"])
         accs.append(r["speaker_accuracy"])
     q = [2.5, 97.5]
-    return {"f1": tuple(np.nanpercentile(f1s, q)), "speaker_accuracy": tuple(np.nanpercentile(accs, q))}
+    return {
+        "f1": tuple(np.nanpercentile(f1s, q)),
+        "speaker_accuracy": tuple(np.nanpercentile(accs, q)),
+    }
 
 
 def timing(corpus: newslens.corpus.Corpus, *, repeat: int = 20) -> tuple[float, float, int, int]:
@@ -95,23 +106,35 @@ def main() -> None:
     gold = load_gold(args.gold)
     r = quotes.evaluate(pred, gold)
     ci = article_bootstrap(pred, gold, n_boot=args.n_boot, seed=args.seed)
-    print(f"articles: {gold.article_id.nunique()}  gold speech quotes: {r['n_gold']}  "
-          f"predicted speech quotes: {r['n_predicted']}  matched: {r['n_matched']}")
-    print(f"quote precision {r['precision']:.3f}  recall {r['recall']:.3f}  "
-          f"F1 {r['f1']:.3f} (article bootstrap 95% {ci['f1'][0]:.3f}-{ci['f1'][1]:.3f})  target >= 0.90")
-    print(f"speaker accuracy {r['speaker_accuracy']:.3f} (95% {ci['speaker_accuracy'][0]:.3f}-"
-          f"{ci['speaker_accuracy'][1]:.3f})  target >= 0.90")
-    print(f"verb accuracy {r['verb_accuracy']:.3f}  group accuracy {r['group_accuracy']:.3f}  "
-          f"not-speech flagged {r['not_speech_accuracy']:.3f} of {r['not_speech_gold']} body not-speech quotes")
+    print(
+        f"articles: {gold.article_id.nunique()}  gold speech quotes: {r['n_gold']}  "
+        f"predicted speech quotes: {r['n_predicted']}  matched: {r['n_matched']}"
+    )
+    print(
+        f"quote precision {r['precision']:.3f}  recall {r['recall']:.3f}  "
+        f"F1 {r['f1']:.3f} (article bootstrap 95% {ci['f1'][0]:.3f}-{ci['f1'][1]:.3f})  target >= 0.90"
+    )
+    print(
+        f"speaker accuracy {r['speaker_accuracy']:.3f} (95% {ci['speaker_accuracy'][0]:.3f}-"
+        f"{ci['speaker_accuracy'][1]:.3f})  target >= 0.90"
+    )
+    print(
+        f"verb accuracy {r['verb_accuracy']:.3f}  group accuracy {r['group_accuracy']:.3f}  "
+        f"not-speech flagged {r['not_speech_accuracy']:.3f} of {r['not_speech_gold']} body not-speech quotes"
+    )
     print("per article:")
     for aid in sorted(gold.article_id.unique()):
         a = quotes.evaluate(pred[pred.article_id == aid], gold[gold.article_id == aid])
-        print(f"  {aid:22s} gold {a['n_gold']:3d}  F1 {a['f1']:.3f}  speaker {a['speaker_accuracy']:.3f}")
+        print(
+            f"  {aid:22s} gold {a['n_gold']:3d}  F1 {a['f1']:.3f}  speaker {a['speaker_accuracy']:.3f}"
+        )
     small, large, n_small, n_big = timing(corpus)
     per_small = small / max(n_small, 1) * 1000
     per_large = large / max(n_big, 1) * 1000
-    print(f"speed (segment.quotes + attribute): {per_small:.3f} s per 1,000 quotes on 5 articles ({n_small} quotes); "
-          f"{per_large:.3f} s per 1,000 quotes in one 20x body ({n_big} quotes); ratio {per_large / per_small:.2f}")
+    print(
+        f"speed (segment.quotes + attribute): {per_small:.3f} s per 1,000 quotes on 5 articles ({n_small} quotes); "
+        f"{per_large:.3f} s per 1,000 quotes in one 20x body ({n_big} quotes); ratio {per_large / per_small:.2f}"
+    )
     ok = r["f1"] >= 0.90 and r["speaker_accuracy"] >= 0.90
     print("targets met" if ok else "TARGETS NOT MET")
 

@@ -75,7 +75,9 @@ def subset(src: Path, dst: Path, n: int) -> Path:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
@@ -84,19 +86,31 @@ def main() -> None:
     base = Path(a.tmp or tempfile.mkdtemp(prefix="newslens-scale-"))
     t = time.perf_counter()
     full = write_corpus(base / "all", max(a.sizes), seed=a.seed)
-    print(f"generated {max(a.sizes)} articles in {time.perf_counter() - t:.0f}s under {base}", flush=True)
-    print(f"\n{'articles':>9} {'workers':>7} {'seconds':>9} {'articles/s':>11} {'main MiB':>9} {'workers MiB':>12} {'total MiB':>10}")
+    print(
+        f"generated {max(a.sizes)} articles in {time.perf_counter() - t:.0f}s under {base}",
+        flush=True,
+    )
+    print(
+        f"\n{'articles':>9} {'workers':>7} {'seconds':>9} {'articles/s':>11} {'main MiB':>9} {'workers MiB':>12} {'total MiB':>10}"
+    )
     for n in sorted(a.sizes):
         root = subset(full, base / f"n{n}", n)
         proc = subprocess.run(
             [sys.executable, "-c", CHILD, str(root), str(base / f"out{n}"), str(a.workers)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         r = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"{r['articles']:9d} {a.workers:7d} {r['seconds']:9.1f} {r['articles'] / r['seconds']:11.1f} "
-              f"{r['main_mib']:9.0f} {r['worker_mib']:12.0f} {r['total_mib']:10.0f}", flush=True)
-    print("\npeak resident memory sampled every 100 ms: the main process, all worker processes "
-          "together, and the process tree in total. Target: total <= 1.5 GB at 100k and not growing.")
+        print(
+            f"{r['articles']:9d} {a.workers:7d} {r['seconds']:9.1f} {r['articles'] / r['seconds']:11.1f} "
+            f"{r['main_mib']:9.0f} {r['worker_mib']:12.0f} {r['total_mib']:10.0f}",
+            flush=True,
+        )
+    print(
+        "\npeak resident memory sampled every 100 ms: the main process, all worker processes "
+        "together, and the process tree in total. Target: total <= 1.5 GB at 100k and not growing."
+    )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,16 @@ import random
 from functools import cache
 from pathlib import Path
 
-OUTLETS = ("Daily Mail", "Daily Mirror", "LBC", "The Sun", "Reach (syndicated)", "Wire A", "Wire B", "Local TV")
+OUTLETS = (
+    "Daily Mail",
+    "Daily Mirror",
+    "LBC",
+    "The Sun",
+    "Reach (syndicated)",
+    "Wire A",
+    "Wire B",
+    "Local TV",
+)
 FURNITURE = (
     "READ MORE: Russian convoy blitzed near Kyiv by Ukrainian troops",
     "Most read in News",

@@ -22,8 +22,11 @@ def main(argv: list[str]) -> int:
         wanted = {f"bench_{a.removeprefix('bench_').removesuffix('.py')}.py" for a in argv}
         unknown = wanted - {s.name for s in scripts}
         if unknown:
-            print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; have: "
-                  f"{', '.join(s.stem.removeprefix('bench_') for s in scripts)}", file=sys.stderr)
+            print(
+                f"unknown benchmark(s): {', '.join(sorted(unknown))}; have: "
+                f"{', '.join(s.stem.removeprefix('bench_') for s in scripts)}",
+                file=sys.stderr,
+            )
             return 2
         scripts = [s for s in scripts if s.name in wanted]
     failed = []

@@ -43,9 +43,18 @@ def hostile_corpus(make_corpus):
             "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
             "latin.txt": OTHER.replace("Russia’s", "Russia\u2019s café").encode("cp1252"),
             "utf16.txt": ARTICLE.replace("Jane", "Ann").encode("utf-16"),
-            "crlf.txt": codecs.BOM_UTF8 + ARTICLE.replace("Jane", "Joe").replace("\n", "\r\n").encode(),
+            "crlf.txt": codecs.BOM_UTF8
+            + ARTICLE.replace("Jane", "Joe").replace("\n", "\r\n").encode(),
             "unlisted.txt": OTHER.replace("Monday", "Tuesday"),
-            "wire.jsonl": json.dumps({"id": "w1", "outlet": "Wire", "title": "Wire story", "text": "Troops advanced. Residents fled."}) + "\n",
+            "wire.jsonl": json.dumps(
+                {
+                    "id": "w1",
+                    "outlet": "Wire",
+                    "title": "Wire story",
+                    "text": "Troops advanced. Residents fled.",
+                }
+            )
+            + "\n",
         }
     )
 
@@ -57,7 +66,16 @@ def hostile(make_corpus, tmp_path):
 
 def test_hostile_input_is_reported_and_the_rest_built(hostile):
     arts = hostile.articles.set_index("article_id")
-    assert sorted(arts.index) == ["a", "b", "b-copy", "crlf", "latin", "unlisted.txt", "utf16", "w1"]
+    assert sorted(arts.index) == [
+        "a",
+        "b",
+        "b-copy",
+        "crlf",
+        "latin",
+        "unlisted.txt",
+        "utf16",
+        "w1",
+    ]
     sk = hostile.skipped
     reasons = dict(zip(sk["file"], sk["reason"]))
     assert reasons["empty.txt"] == "empty"
@@ -101,7 +119,9 @@ def test_rebuild_is_identical_and_cached(make_corpus, tmp_path):
     store = tmp_path / "store"
     one = build.build(root, out=tmp_path / "one", store=store)
     info = json.loads((tmp_path / "one" / "_corpus.json").read_text())
-    assert info["processed"] == 10  # 8 articles + the empty and binary files (their skip rows are cached too)
+    assert (
+        info["processed"] == 10
+    )  # 8 articles + the empty and binary files (their skip rows are cached too)
     two = build.build(root, out=tmp_path / "two", store=store)
     assert json.loads((tmp_path / "two" / "_corpus.json").read_text())["processed"] == 0
     three = build.build(root, out=tmp_path / "three", store=store, rebuild=True)
@@ -127,7 +147,10 @@ def test_incremental_processes_only_new_articles(make_corpus, tmp_path):
     assert json.loads((tmp_path / "t" / "_corpus.json").read_text())["processed"] == 1
     body = c.articles.set_index("article_id").loc["a", "body"]
     assert "3,000" in body and "2,000" not in body
-    assert c.sentences["article_id"].value_counts()["a"] == c.articles.set_index("article_id").loc["a", "n_sentences"]
+    assert (
+        c.sentences["article_id"].value_counts()["a"]
+        == c.articles.set_index("article_id").loc["a", "n_sentences"]
+    )
 
 
 def test_parameters_change_the_key(make_corpus, tmp_path):
@@ -145,7 +168,10 @@ def test_select_outlets_and_duplicates(hostile):
     sel = hostile.select(["Outlet B"])
     assert sorted(sel.articles["article_id"]) == ["b"]  # the copy is dropped by default
     assert set(sel.sentences["article_id"]) == {"b"}
-    assert sorted(hostile.select(["Outlet B"], drop_duplicates=False).articles["article_id"]) == ["b", "b-copy"]
+    assert sorted(hostile.select(["Outlet B"], drop_duplicates=False).articles["article_id"]) == [
+        "b",
+        "b-copy",
+    ]
     with pytest.raises(ValueError, match="not in the corpus.*Outlet A"):
         hostile.select(["Nope"])
 

@@ -12,7 +12,9 @@ LBC = ROOT / "data" / "raw" / "lbc_2022-03-02_captured-soldiers-call-for-end-to-
 
 
 def run(*args, check=False):
-    proc = subprocess.run([sys.executable, "-m", "newslens", *args], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "newslens", *args], capture_output=True, text=True, timeout=600
+    )
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc

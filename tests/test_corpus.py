@@ -18,7 +18,11 @@ def test_sample_manifest_is_complete():
     assert len(found.documents) == 5
     assert found.skipped == []
     assert sorted(d.metadata["outlet"] for d in found.documents) == [
-        "Daily Mail", "Daily Mirror", "LBC", "Reach (syndicated)", "The Sun",
+        "Daily Mail",
+        "Daily Mirror",
+        "LBC",
+        "Reach (syndicated)",
+        "The Sun",
     ]
     assert all(d.path and d.format == "txt" for d in found.documents)
 
@@ -73,7 +77,13 @@ def test_file_instead_of_folder(make_corpus):
 
 def test_exports_jsonl_csv_json(make_corpus):
     rows = [
-        {"id": "x1", "outlet": "Wire", "title": "One", "text": "Body one. It is here.", "date": "2022-03-01"},
+        {
+            "id": "x1",
+            "outlet": "Wire",
+            "title": "One",
+            "text": "Body one. It is here.",
+            "date": "2022-03-01",
+        },
         {"id": "x2", "outlet": "Wire", "title": "Two", "text": "Body two.", "tags": ["a", "b"]},
     ]
     jsonl = "\n".join(json.dumps(r) for r in rows) + "\n{not json}\n[1, 2]\n"
@@ -98,7 +108,9 @@ def test_exports_jsonl_csv_json(make_corpus):
     got = {(s.reason, s.file, s.line) for s in found.skipped}
     assert ("bad-record", "wire.jsonl", 3) in got
     assert ("bad-record", "wire.jsonl", 4) in got
-    assert ("empty", "paper.csv", 4) in got or any(r == "empty" and f == "paper.csv" for r, f, _ in got)
+    assert ("empty", "paper.csv", 4) in got or any(
+        r == "empty" and f == "paper.csv" for r, f, _ in got
+    )
     assert any(r == "bad-record" and f == "broken.json" for r, f, _ in got)
 
 

@@ -17,7 +17,9 @@ BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 @pytest.fixture(scope="module")
 def cluster():
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as c:
         yield c
 
 
@@ -33,10 +35,16 @@ def generated(tmp_path_factory):
 @pytest.mark.parametrize("which", ["sample", "generated"])
 def test_dask_and_local_engines_agree(which, generated, cluster, tmp_path):
     root = None if which == "sample" else generated
-    local = build.build(root, out=tmp_path / "local", store=tmp_path / "s1", workers=2, batch_size=7)
+    local = build.build(
+        root, out=tmp_path / "local", store=tmp_path / "s1", workers=2, batch_size=7
+    )
     dask = build.build(
-        root, out=tmp_path / "dask", store=tmp_path / "s2", engine="dask",
-        scheduler=cluster.scheduler_address, batch_size=7,
+        root,
+        out=tmp_path / "dask",
+        store=tmp_path / "s2",
+        engine="dask",
+        scheduler=cluster.scheduler_address,
+        batch_size=7,
     )
     info = json.loads((tmp_path / "dask" / "_corpus.json").read_text())
     assert info["engine"] == "dask" and info["processed"] == len(local.articles)
@@ -74,7 +82,10 @@ def test_memory_does_not_grow_with_corpus_size(tmp_path):
         root = write_corpus(tmp_path / f"c{n}", n, seed=2)
         proc = subprocess.run(
             [sys.executable, "-c", PEAK, str(BENCH), str(root), str(tmp_path / f"o{n}")],
-            capture_output=True, text=True, timeout=900, check=True,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=True,
         )
         peaks[n] = json.loads(proc.stdout.strip().splitlines()[-1])["peak"] / 1024  # MiB
     # Batches are written to parquet as they finish, so 4x the articles adds only the small

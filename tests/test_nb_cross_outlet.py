@@ -27,13 +27,30 @@ def test_cross_outlet_notebook_ran_with_its_parameters(report_run):
     nb = nbformat.read(path, as_version=4)
     params = nb.metadata["papermill"]["parameters"]
     # Parameters papermill recorded (injected or defaults) must be the notebook's own names.
-    declared = {"corpus", "outlets", "threshold", "candidate_threshold", "seed", "n_boot", "min_words_unique"}
+    declared = {
+        "corpus",
+        "outlets",
+        "threshold",
+        "candidate_threshold",
+        "seed",
+        "n_boot",
+        "min_words_unique",
+    }
     assert set(params) <= declared
     text = _outputs(nb)
     # The outlet x outlet matrix, per-outlet shares with intervals and sample sizes.
-    for column in ("shared_sentences", "word_share", "word_low", "word_high", "n_articles", "too_small"):
+    for column in (
+        "shared_sentences",
+        "word_share",
+        "word_low",
+        "word_high",
+        "n_articles",
+        "too_small",
+    ):
         assert column in text, column
-    assert "image/png" in {k for c in nb.cells for o in c.get("outputs", []) for k in o.get("data", {})}
+    assert "image/png" in {
+        k for c in nb.cells for o in c.get("outputs", []) for k in o.get("data", {})
+    }
     # Side-by-side clusters (one column per outlet) and the near misses.
     assert "min_similarity" in text and "Closest pairs below the threshold" in text
     for outlet in ("Daily Mail", "Daily Mirror", "LBC", "The Sun"):

@@ -37,8 +37,18 @@ def test_tables_figures_and_caveats_are_shown(executed):
     images = [o for o in outs if "image/png" in o.get("data", {})]
     assert len(images) >= 3  # speaker groups, reporting verbs, quote share
     html = " ".join(o["data"].get("text/html", "") for o in outs if "data" in o)
-    for column in ("speaker_canonical", "group_cue", "evidence", "verb_class", "estimate", "low", "high",
-                   "too_small", "n_speakers", "speech_cue"):
+    for column in (
+        "speaker_canonical",
+        "group_cue",
+        "evidence",
+        "verb_class",
+        "estimate",
+        "low",
+        "high",
+        "too_small",
+        "n_speakers",
+        "speech_cue",
+    ):
         assert f">{column}<" in html, column
     for outlet in OUTLETS:
         assert outlet in html

@@ -25,7 +25,7 @@ STYLES = [
         id="said-X-appositive",
     ),
     pytest.param(
-        ["Mayor John Carter said: \"The water is safe to drink.\""],
+        ['Mayor John Carter said: "The water is safe to drink."'],
         [("John Carter", "say", "official")],
         id="X-said-colon",
     ),
@@ -35,7 +35,9 @@ STYLES = [
         id="quote-first-then-continuation",
     ),
     pytest.param(
-        ['Residents were angry. "We were never warned," according to Maria Lopez, a local teacher.'],
+        [
+            'Residents were angry. "We were never warned," according to Maria Lopez, a local teacher.'
+        ],
         [("Maria Lopez", "according to", "civilian")],
         id="us-according-to",
     ),
@@ -118,7 +120,15 @@ def test_attribution_styles(paragraphs, expected):
         (["She said the army would 'destroy' them."], [True]),
         (['The band opened with the lines "Hello, hello, it\'s good to be back".'], [False]),
     ],
-    ids=["song-title", "ironic", "spoken-of", "so-called", "branded-one-word", "partial-in-reported-speech", "lyrics"],
+    ids=[
+        "song-title",
+        "ironic",
+        "spoken-of",
+        "so-called",
+        "branded-one-word",
+        "partial-in-reported-speech",
+        "lyrics",
+    ],
 )
 def test_not_speech(paragraphs, expected):
     got = [a.is_speech for a in attribute(paragraphs)]
@@ -133,10 +143,14 @@ def test_not_speech_rows_kept_and_explained():
 def test_names_merged_within_article():
     ps = [
         "Alexei Zheleznyak, a Russian soldier, spoke to the press.",
-        "Mr Zheleznyak said: \"We were deceived.\"",
+        'Mr Zheleznyak said: "We were deceived."',
     ]
     (a,) = attribute(ps)
-    assert (a.speaker, a.speaker_canonical, a.group) == ("Zheleznyak", "Alexei Zheleznyak", "russian combatant")
+    assert (a.speaker, a.speaker_canonical, a.group) == (
+        "Zheleznyak",
+        "Alexei Zheleznyak",
+        "russian combatant",
+    )
     assert "Russian" in a.group_cue
 
 
@@ -201,8 +215,14 @@ def test_missing_lexicon_file_names_parameter(tmp_path):
 
 @pytest.mark.parametrize(
     ("form", "lemma", "cls"),
-    [("said", "say", "neutral"), ("slammed", "slam", "loaded"), ("admitting", "admit", "loaded"),
-     ("apologised", "apologise", "loaded"), ("added", "add", "neutral"), ("laid the blame", "blame", "loaded")],
+    [
+        ("said", "say", "neutral"),
+        ("slammed", "slam", "loaded"),
+        ("admitting", "admit", "loaded"),
+        ("apologised", "apologise", "loaded"),
+        ("added", "add", "neutral"),
+        ("laid the blame", "blame", "loaded"),
+    ],
 )
 def test_verb_lemmas(form, lemma, cls):
     assert quotes.load_verbs().forms[form][:2] == (lemma, cls)
@@ -222,16 +242,27 @@ def _table(rows):
 
 
 def test_evaluate_hand_computed():
-    gold = pd.DataFrame({
-        "article_id": ["a", "a", "a"], "text": ["one two three", "four five six", "seven"],
-        "speaker_canonical": ["Ann Lee", "Bob", None], "verb_lemma": ["say", "tell", None],
-        "group": ["official", "civilian", None], "is_speech": [True, True, False], "where": ["body"] * 3,
-    })
-    pred = pd.DataFrame({
-        "article_id": ["a", "a", "a"], "text": ["one two three", "nine ten", "seven"],
-        "speaker_canonical": ["Lee", "Bob", None], "verb": ["say", "say", None],
-        "group": ["official", "civilian", "not speech"], "is_speech": [True, True, False],
-    })
+    gold = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "a"],
+            "text": ["one two three", "four five six", "seven"],
+            "speaker_canonical": ["Ann Lee", "Bob", None],
+            "verb_lemma": ["say", "tell", None],
+            "group": ["official", "civilian", None],
+            "is_speech": [True, True, False],
+            "where": ["body"] * 3,
+        }
+    )
+    pred = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "a"],
+            "text": ["one two three", "nine ten", "seven"],
+            "speaker_canonical": ["Lee", "Bob", None],
+            "verb": ["say", "say", None],
+            "group": ["official", "civilian", "not speech"],
+            "is_speech": [True, True, False],
+        }
+    )
     r = quotes.evaluate(pred, gold)
     # 1 match of 2 predicted and 2 gold speech quotes: P = R = F1 = 0.5; the match's surname agrees.
     assert (r["precision"], r["recall"], r["f1"], r["speaker_accuracy"]) == (0.5, 0.5, 0.5, 1.0)
@@ -239,21 +270,65 @@ def test_evaluate_hand_computed():
 
 
 def test_summaries_on_small_table():
-    t = _table([
-        {"article_id": "a1", "outlet": "X", "quote_id": 0, "text": "w w w", "speaker_canonical": "Ann Lee",
-         "role": "mayor", "group": "official", "verb": "say", "verb_class": "neutral", "is_speech": True,
-         "rule": "verb-before", "evidence": "Ann Lee said."},
-        {"article_id": "a1", "outlet": "X", "quote_id": 1, "text": "w", "speaker_canonical": "soldier",
-         "role": "soldier", "group": "combatant", "verb": "claim", "verb_class": "loaded", "is_speech": True,
-         "rule": "verb-after", "evidence": "a soldier claimed."},
-        {"article_id": "a1", "outlet": "X", "quote_id": 2, "text": "w w", "speaker_canonical": "soldier",
-         "role": "soldier", "group": "combatant", "verb": "claim", "verb_class": "loaded", "is_speech": True,
-         "rule": "continuation of previous quote", "evidence": "a soldier claimed."},
-        {"article_id": "a1", "outlet": "X", "quote_id": 3, "text": "term", "is_speech": False,
-         "group": "not speech", "rule": "none"},
-    ])
+    t = _table(
+        [
+            {
+                "article_id": "a1",
+                "outlet": "X",
+                "quote_id": 0,
+                "text": "w w w",
+                "speaker_canonical": "Ann Lee",
+                "role": "mayor",
+                "group": "official",
+                "verb": "say",
+                "verb_class": "neutral",
+                "is_speech": True,
+                "rule": "verb-before",
+                "evidence": "Ann Lee said.",
+            },
+            {
+                "article_id": "a1",
+                "outlet": "X",
+                "quote_id": 1,
+                "text": "w",
+                "speaker_canonical": "soldier",
+                "role": "soldier",
+                "group": "combatant",
+                "verb": "claim",
+                "verb_class": "loaded",
+                "is_speech": True,
+                "rule": "verb-after",
+                "evidence": "a soldier claimed.",
+            },
+            {
+                "article_id": "a1",
+                "outlet": "X",
+                "quote_id": 2,
+                "text": "w w",
+                "speaker_canonical": "soldier",
+                "role": "soldier",
+                "group": "combatant",
+                "verb": "claim",
+                "verb_class": "loaded",
+                "is_speech": True,
+                "rule": "continuation of previous quote",
+                "evidence": "a soldier claimed.",
+            },
+            {
+                "article_id": "a1",
+                "outlet": "X",
+                "quote_id": 3,
+                "text": "term",
+                "is_speech": False,
+                "group": "not speech",
+                "rule": "none",
+            },
+        ]
+    )
     sp = quotes.speakers(t)
-    assert sp.iloc[0][["n_quotes", "n_not_speech", "n_speakers", "n_unnamed", "n_unknown"]].tolist() == [3, 1, 1, 2, 0]
+    assert sp.iloc[0][
+        ["n_quotes", "n_not_speech", "n_speakers", "n_unnamed", "n_unknown"]
+    ].tolist() == [3, 1, 1, 2, 0]
     g = quotes.group_shares(t, n_boot=50)
     assert g[["group", "count", "n"]].values.tolist() == [["combatant", 2, 3], ["official", 1, 3]]
     assert g["estimate"].tolist() == pytest.approx([2 / 3, 1 / 3])
@@ -263,12 +338,19 @@ def test_summaries_on_small_table():
     c = quotes.verb_counts(t)
     assert c[["verb", "count"]].values.tolist() == [["claim", 1], ["say", 1]]
     vo = quotes.voices(t)
-    assert vo[["speaker_canonical", "n_quotes", "n_words"]].values.tolist() == [["soldier", 2, 3], ["Ann Lee", 1, 3]]
+    assert vo[["speaker_canonical", "n_quotes", "n_words"]].values.tolist() == [
+        ["soldier", 2, 3],
+        ["Ann Lee", 1, 3],
+    ]
 
 
 def test_summaries_empty_table():
     t = _table([])
-    assert quotes.speakers(t).empty and quotes.group_shares(t, n_boot=10).empty and quotes.voices(t).empty
+    assert (
+        quotes.speakers(t).empty
+        and quotes.group_shares(t, n_boot=10).empty
+        and quotes.voices(t).empty
+    )
 
 
 def _gold() -> pd.DataFrame:
@@ -296,7 +378,9 @@ def sample_table():
 def test_sample_table_contract(sample_table):
     t = sample_table
     assert list(t.columns) == quotes.COLUMNS
-    assert t[["article_id", "quote_id"]].equals(t.sort_values(["article_id", "quote_id"])[["article_id", "quote_id"]])
+    assert t[["article_id", "quote_id"]].equals(
+        t.sort_values(["article_id", "quote_id"])[["article_id", "quote_id"]]
+    )
     assert set(t["verb_class"].dropna()) <= {"neutral", "loaded"}
     assert not t.loc[t.is_speech, "evidence"].eq("").any()
 
@@ -317,7 +401,9 @@ def test_sample_table_is_deterministic(sample_table):
 def test_from_file_contract():
     from newslens import paths
 
-    rows = quotes.from_file(paths.sample_corpus() / "raw" / "lbc_2022-03-02_captured-soldiers-call-for-end-to-war.txt")
+    rows = quotes.from_file(
+        paths.sample_corpus() / "raw" / "lbc_2022-03-02_captured-soldiers-call-for-end-to-war.txt"
+    )
     assert rows and all({"text", "speaker", "verb", "group"} <= set(r) for r in rows)
     assert not any(r["text"].startswith(('"', "\u201c")) for r in rows)
     json.dumps(rows)
@@ -332,7 +418,13 @@ def test_from_file_missing():
     ("paragraphs", "group"),
     [
         # no nationality in the text: the known-people lexicon supplies the side
-        (["Officials in Kyiv said the city was calm.", 'President Vladimir Putin said: "We will continue."'], "russian official"),
+        (
+            [
+                "Officials in Kyiv said the city was calm.",
+                'President Vladimir Putin said: "We will continue."',
+            ],
+            "russian official",
+        ),
         (['"We will fight," Zelensky said.'], "ukrainian official"),
         # the text's own cue wins over the lexicon
         (['Ukrainian soldier Ivan Putin said: "I was not born here."'], "ukrainian combatant"),

@@ -47,7 +47,9 @@ def test_normalise(raw, expected):
 
 def test_normalise_keeps_line_count():
     raw = "one\r\ntwo\r\n\r\nthree\u00a0\n"
-    assert textio.normalise_text(raw).count("\n") == raw.count("\n") - raw.count("\r\n") + raw.count("\r\n")
+    assert textio.normalise_text(raw).count("\n") == raw.count("\n") - raw.count(
+        "\r\n"
+    ) + raw.count("\r\n")
 
 
 def test_binary_refused_with_name():

@@ -57,45 +57,92 @@ _BOOL = pa.bool_()
 SCHEMAS: dict[str, pa.Schema] = {
     "articles": pa.schema(
         [
-            ("_doc_key", _STR), ("article_id", _STR), ("outlet", _STR), ("file", _STR),
-            ("format", _STR), ("row", _I64), ("headline", _STR), ("byline", _STR),
-            ("published", _STR), ("date_source", _STR), ("body", _STR),
-            ("n_paragraphs", _I64), ("n_sentences", _I64), ("n_words", _I64), ("n_removed", _I64),
-            ("n_quotes", _I64), ("quoted_share", _F64), ("content_hash", _STR), ("body_hash", _STR),
-            ("encoding", _STR), ("repaired_mojibake", _BOOL), ("meta", _STR),
+            ("_doc_key", _STR),
+            ("article_id", _STR),
+            ("outlet", _STR),
+            ("file", _STR),
+            ("format", _STR),
+            ("row", _I64),
+            ("headline", _STR),
+            ("byline", _STR),
+            ("published", _STR),
+            ("date_source", _STR),
+            ("body", _STR),
+            ("n_paragraphs", _I64),
+            ("n_sentences", _I64),
+            ("n_words", _I64),
+            ("n_removed", _I64),
+            ("n_quotes", _I64),
+            ("quoted_share", _F64),
+            ("content_hash", _STR),
+            ("body_hash", _STR),
+            ("encoding", _STR),
+            ("repaired_mojibake", _BOOL),
+            ("meta", _STR),
         ]
     ),
     "sentences": pa.schema(
         [
-            ("_doc_key", _STR), ("article_id", _STR), ("outlet", _STR), ("paragraph", _I64),
-            ("sentence", _I64), ("text", _STR), ("start", _I64), ("end", _I64),
-            ("quote_id", _I64), ("quoted_share", _F64), ("in_quote", _BOOL), ("position", _F64),
-            ("neg", _F64), ("neu", _F64), ("pos", _F64), ("compound", _F64),
+            ("_doc_key", _STR),
+            ("article_id", _STR),
+            ("outlet", _STR),
+            ("paragraph", _I64),
+            ("sentence", _I64),
+            ("text", _STR),
+            ("start", _I64),
+            ("end", _I64),
+            ("quote_id", _I64),
+            ("quoted_share", _F64),
+            ("in_quote", _BOOL),
+            ("position", _F64),
+            ("neg", _F64),
+            ("neu", _F64),
+            ("pos", _F64),
+            ("compound", _F64),
         ]
     ),
     "quotes": pa.schema(
         [
-            ("_doc_key", _STR), ("article_id", _STR), ("outlet", _STR), ("quote_id", _I64),
-            ("text", _STR), ("start", _I64), ("end", _I64), ("paragraph_start", _I64),
-            ("paragraph_end", _I64), ("mark", _STR),
+            ("_doc_key", _STR),
+            ("article_id", _STR),
+            ("outlet", _STR),
+            ("quote_id", _I64),
+            ("text", _STR),
+            ("start", _I64),
+            ("end", _I64),
+            ("paragraph_start", _I64),
+            ("paragraph_end", _I64),
+            ("mark", _STR),
         ]
     ),
     "terms": pa.schema(
         [
-            ("_doc_key", _STR), ("article_id", _STR), ("outlet", _STR), ("term", _STR),
-            ("in_quote", _BOOL), ("count", _I64),
+            ("_doc_key", _STR),
+            ("article_id", _STR),
+            ("outlet", _STR),
+            ("term", _STR),
+            ("in_quote", _BOOL),
+            ("count", _I64),
         ]
     ),
     "removed": pa.schema(
         [
-            ("_doc_key", _STR), ("article_id", _STR), ("outlet", _STR), ("line", _I64),
-            ("text", _STR), ("reason", _STR),
+            ("_doc_key", _STR),
+            ("article_id", _STR),
+            ("outlet", _STR),
+            ("line", _I64),
+            ("text", _STR),
+            ("reason", _STR),
         ]
     ),
     "skipped": pa.schema(
         [
-            ("_doc_key", _STR), ("file", _STR), ("line", _I64), ("reason", _STR),
-            ("detail", _STR), ("kept", _BOOL),
+            ("_doc_key", _STR),
+            ("file", _STR),
+            ("line", _I64),
+            ("reason", _STR),
+            ("detail", _STR),
+            ("kept", _BOOL),
         ]
     ),
 }
@@ -126,7 +173,9 @@ class BuildParams:
         if self.furniture is not None:
             path = Path(self.furniture).expanduser().resolve()
             if not path.is_file():
-                raise ValueError(f"furniture={self.furniture!r}: no such file; give a YAML file like lib/newslens/data/furniture.yml")
+                raise ValueError(
+                    f"furniture={self.furniture!r}: no such file; give a YAML file like lib/newslens/data/furniture.yml"
+                )
             object.__setattr__(self, "furniture", str(path))
         if not 0.0 < self.in_quote_threshold <= 1.0:
             raise ValueError(f"in_quote_threshold must be in (0, 1], got {self.in_quote_threshold}")
@@ -155,7 +204,17 @@ def _file_hash(path: str | None) -> str:
 def doc_key(doc: Document, params: BuildParams) -> str:
     """The cache key of one article: its inputs, the parameters and the pipeline fingerprint."""
     payload = json.dumps(
-        [pipeline_fingerprint(), asdict(params), _file_hash(params.furniture), doc.article_id, doc.file, doc.row, doc.format, doc.content_hash, doc.meta],
+        [
+            pipeline_fingerprint(),
+            asdict(params),
+            _file_hash(params.furniture),
+            doc.article_id,
+            doc.file,
+            doc.row,
+            doc.format,
+            doc.content_hash,
+            doc.meta,
+        ],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
@@ -214,7 +273,17 @@ def _read_document(doc: Document) -> tuple[str | None, str, bool, Skip | None]:
     try:
         data = Path(doc.path).read_bytes()
     except OSError as exc:
-        return None, "", False, Skip(doc.file, None, "unreadable", f"{doc.file}: cannot be read ({exc.strerror}); check its permissions")
+        return (
+            None,
+            "",
+            False,
+            Skip(
+                doc.file,
+                None,
+                "unreadable",
+                f"{doc.file}: cannot be read ({exc.strerror}); check its permissions",
+            ),
+        )
     if not data.strip():
         return None, "", False, Skip(doc.file, None, "empty", f"{doc.file}: the file is empty")
     try:
@@ -225,7 +294,9 @@ def _read_document(doc: Document) -> tuple[str | None, str, bool, Skip | None]:
     return decoded.text, decoded.encoding, decoded.repaired_mojibake, None
 
 
-def _process_document(doc: Document, key: str, params: BuildParams, out: _Columns, texts: list[str]) -> None:
+def _process_document(
+    doc: Document, key: str, params: BuildParams, out: _Columns, texts: list[str]
+) -> None:
     """Run the pipeline on one document, appending its rows to ``out`` (scores come later)."""
     from newslens import clean, segment
 
@@ -235,20 +306,42 @@ def _process_document(doc: Document, key: str, params: BuildParams, out: _Column
         return
     assert text is not None
     if not text.strip():
-        out.add("skipped", _doc_key=key, file=doc.file, line=doc.row, reason="empty", detail=f"{doc.file}: no text", kept=False)
+        out.add(
+            "skipped",
+            _doc_key=key,
+            file=doc.file,
+            line=doc.row,
+            reason="empty",
+            detail=f"{doc.file}: no text",
+            kept=False,
+        )
         return
     meta = doc.metadata
     if doc.format == "html":
         cleaned = clean.html(text, keep_captions=params.keep_captions, furniture=params.furniture)
     else:
-        cleaned = clean.article(text, keep_captions=params.keep_captions, furniture=params.furniture)
+        cleaned = clean.article(
+            text, keep_captions=params.keep_captions, furniture=params.furniture
+        )
     paragraphs = list(cleaned.paragraphs)
     outlet = meta.get("outlet") or "unknown"
     for r in cleaned.removed:
-        out.add("removed", _doc_key=key, article_id=doc.article_id, outlet=outlet, line=r.line, text=r.text, reason=r.reason)
+        out.add(
+            "removed",
+            _doc_key=key,
+            article_id=doc.article_id,
+            outlet=outlet,
+            line=r.line,
+            text=r.text,
+            reason=r.reason,
+        )
     if not paragraphs:
         out.add(
-            "skipped", _doc_key=key, file=doc.file, line=doc.row, reason="no-body",
+            "skipped",
+            _doc_key=key,
+            file=doc.file,
+            line=doc.row,
+            reason="no-body",
             detail=f"{doc.file}: nothing was left after removing page furniture (see the removed table); check it is an article",
             kept=False,
         )
@@ -299,9 +392,17 @@ def _process_document(doc: Document, key: str, params: BuildParams, out: _Column
     texts.extend(sent_text)
     for q in qspans:
         out.add(
-            "quotes", _doc_key=key, article_id=doc.article_id, outlet=outlet, quote_id=q.quote_id,
-            text=q.text, start=q.start, end=q.end, paragraph_start=q.paragraph_start,
-            paragraph_end=q.paragraph_end, mark=q.mark,
+            "quotes",
+            _doc_key=key,
+            article_id=doc.article_id,
+            outlet=outlet,
+            quote_id=q.quote_id,
+            text=q.text,
+            start=q.start,
+            end=q.end,
+            paragraph_start=q.paragraph_start,
+            paragraph_end=q.paragraph_end,
+            mark=q.mark,
         )
     if counts:
         items = sorted(counts.items())
@@ -322,15 +423,33 @@ def _process_document(doc: Document, key: str, params: BuildParams, out: _Column
     elif published and not date_source:
         date_source = "manifest"
     headline = meta.get("headline") or cleaned.headline
-    extra = {k: v for k, v in meta.items() if k not in ("outlet", "published", "date_source", "headline")}
+    extra = {
+        k: v for k, v in meta.items() if k not in ("outlet", "published", "date_source", "headline")
+    }
     out.add(
-        "articles", _doc_key=key, article_id=doc.article_id, outlet=outlet, file=doc.file,
-        format=doc.format, row=doc.row, headline=headline, byline=cleaned.byline,
-        published=published, date_source=date_source, body=body, n_paragraphs=len(paragraphs),
-        n_sentences=n, n_words=n_words, n_removed=len(cleaned.removed), n_quotes=len(qspans),
+        "articles",
+        _doc_key=key,
+        article_id=doc.article_id,
+        outlet=outlet,
+        file=doc.file,
+        format=doc.format,
+        row=doc.row,
+        headline=headline,
+        byline=cleaned.byline,
+        published=published,
+        date_source=date_source,
+        body=body,
+        n_paragraphs=len(paragraphs),
+        n_sentences=n,
+        n_words=n_words,
+        n_removed=len(cleaned.removed),
+        n_quotes=len(qspans),
         quoted_share=(quoted_words / n_words) if n_words else 0.0,
-        content_hash=doc.content_hash, body_hash=_body_hash(body), encoding=encoding,
-        repaired_mojibake=repaired, meta=json.dumps(extra, sort_keys=True, ensure_ascii=False),
+        content_hash=doc.content_hash,
+        body_hash=_body_hash(body),
+        encoding=encoding,
+        repaired_mojibake=repaired,
+        meta=json.dumps(extra, sort_keys=True, ensure_ascii=False),
     )
 
 
@@ -377,7 +496,11 @@ def process_batch(batch: Sequence[tuple[Document, str]], params: BuildParams, st
         except Exception as exc:  # a bug or a pathological file must not sink the whole build
             one, one_texts = _Columns(), []
             one.add(
-                "skipped", _doc_key=key, file=doc.file, line=doc.row, reason="error",
+                "skipped",
+                _doc_key=key,
+                file=doc.file,
+                line=doc.row,
+                reason="error",
                 detail=f"{doc.file}: processing failed ({type(exc).__name__}: {exc}); please report this with the file",
                 kept=False,
             )
@@ -417,7 +540,9 @@ def _run_local(batches, params, store, workers, progress):
     from tqdm import tqdm
 
     results = []
-    bar = tqdm(total=sum(len(b) for b in batches), unit="article", disable=not progress, desc="build")
+    bar = tqdm(
+        total=sum(len(b) for b in batches), unit="article", disable=not progress, desc="build"
+    )
     if workers <= 1 or len(batches) <= 1:
         for b in batches:
             results.append(process_batch(b, params, store))
@@ -440,7 +565,9 @@ def _run_dask(batches, params, store, workers, progress, scheduler):
         import dask.bag as db
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - optional engine
-        raise ImportError("engine='dask' needs dask and distributed: pip install 'dask[distributed]'") from exc
+        raise ImportError(
+            "engine='dask' needs dask and distributed: pip install 'dask[distributed]'"
+        ) from exc
     cluster = None
     if scheduler:
         client = Client(scheduler)
@@ -532,7 +659,9 @@ def build(
     ).hexdigest()[:32]
     chash = hashlib.sha256(found.manifest_hash.encode())
     for doc in found.documents:
-        chash.update(json.dumps([doc.article_id, doc.file, doc.row, doc.content_hash, doc.meta]).encode())
+        chash.update(
+            json.dumps([doc.article_id, doc.file, doc.row, doc.content_hash, doc.meta]).encode()
+        )
     chash_s = chash.hexdigest()[:16]
 
     manifest_path = out_dir / "_corpus.json"
@@ -624,7 +753,9 @@ def _read_parts(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
     if not files:
         raise FileNotFoundError(f"{folder} holds no parquet parts; rebuild the corpus")
     tables = [pq.read_table(f, columns=columns) for f in files]
-    return pa.concat_tables(tables, promote_options="default").to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    return pa.concat_tables(tables, promote_options="default").to_pandas(
+        types_mapper={pa.int64(): pd.Int64Dtype()}.get
+    )
 
 
 def _duplicates(arts: pd.DataFrame) -> pd.Series:

@@ -80,7 +80,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if len(skipped):
         print(f"skipped or flagged {len(skipped)}:")
         for row in skipped.itertuples():
-            where = f"{row.file}" + (f":{row.line}" if row.line is not None and str(row.line) != "<NA>" else "")
+            where = f"{row.file}" + (
+                f":{row.line}" if row.line is not None and str(row.line) != "<NA>" else ""
+            )
             status = "kept" if row.kept else "skipped"
             print(f"  [{status}] {row.reason}: {where}: {row.detail}")
     return EXIT_OK
@@ -97,7 +99,9 @@ def cmd_quotes(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for q in rows:
-            print(f"{q.get('speaker') or 'unknown'} ({q.get('group')}, {q.get('verb')}): {q['text']}")
+            print(
+                f"{q.get('speaker') or 'unknown'} ({q.get('group')}, {q.get('verb')}): {q['text']}"
+            )
     return EXIT_OK
 
 
@@ -127,27 +131,51 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="newslens", description="Compare how news outlets cover the same story.")
-    p.add_argument("--version", action="version", version=f"newslens {__import__('newslens').__version__}")
+    p = argparse.ArgumentParser(
+        prog="newslens", description="Compare how news outlets cover the same story."
+    )
+    p.add_argument(
+        "--version", action="version", version=f"newslens {__import__('newslens').__version__}"
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
-    c = sub.add_parser("clean", help="clean one page dump and show the body (and the audit with --json)")
+    c = sub.add_parser(
+        "clean", help="clean one page dump and show the body (and the audit with --json)"
+    )
     c.add_argument("path")
-    c.add_argument("--json", action="store_true", help="print headline, byline, published, body and removed as JSON")
+    c.add_argument(
+        "--json",
+        action="store_true",
+        help="print headline, byline, published, body and removed as JSON",
+    )
     c.add_argument("--keep-captions", action="store_true")
-    c.add_argument("--furniture", default=None, metavar="YAML", help="extra page-furniture rules (extends lib/newslens/data/furniture.yml)")
+    c.add_argument(
+        "--furniture",
+        default=None,
+        metavar="YAML",
+        help="extra page-furniture rules (extends lib/newslens/data/furniture.yml)",
+    )
     c.set_defaults(func=cmd_clean)
 
-    b = sub.add_parser("build", help="build the tables of a corpus folder (default: the sample corpus)")
+    b = sub.add_parser(
+        "build", help="build the tables of a corpus folder (default: the sample corpus)"
+    )
     b.add_argument("corpus", nargs="?", default=None)
     b.add_argument("--out", default=None, help="folder for the parquet tables (default: the cache)")
     b.add_argument("--engine", choices=("local", "dask"), default="local")
     b.add_argument("--workers", type=int, default=None)
-    b.add_argument("--scheduler", default=None, help="dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    b.add_argument(
+        "--scheduler", default=None, help="dask scheduler address, e.g. tcp://10.0.0.5:8786"
+    )
     b.add_argument("--batch-size", type=int, default=100)
     b.add_argument("--rebuild", action="store_true", help="ignore cached per-article results")
     b.add_argument("--keep-captions", action="store_true")
-    b.add_argument("--furniture", default=None, metavar="YAML", help="extra page-furniture rules (extends the default file)")
+    b.add_argument(
+        "--furniture",
+        default=None,
+        metavar="YAML",
+        help="extra page-furniture rules (extends the default file)",
+    )
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_build)
 
@@ -156,11 +184,25 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_quotes)
 
-    r = sub.add_parser("report", help="execute the notebooks with papermill and render HTML reports")
+    r = sub.add_parser(
+        "report", help="execute the notebooks with papermill and render HTML reports"
+    )
     r.add_argument("--config", default=None, help="report config (default notebooks/report.yml)")
-    r.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="notebook parameter (YAML literal), repeatable")
+    r.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="notebook parameter (YAML literal), repeatable",
+    )
     r.add_argument("--out", default=None, help="output folder (default reports/)")
-    r.add_argument("--notebook", action="append", default=[], help="run only this notebook (name or stem), repeatable")
+    r.add_argument(
+        "--notebook",
+        action="append",
+        default=[],
+        help="run only this notebook (name or stem), repeatable",
+    )
     r.add_argument("--kernel", default="newslens", help="Jupyter kernel name (default newslens)")
     r.add_argument("--quiet", action="store_true")
     r.set_defaults(func=cmd_report)
@@ -183,4 +225,6 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except KeyboardInterrupt:
-        return _err("interrupted; outputs already written are complete, partial ones were discarded")
+        return _err(
+            "interrupted; outputs already written are complete, partial ones were discarded"
+        )

@@ -109,8 +109,15 @@ class Lexicon:
 
 
 _LEXICON_KEYS = {
-    "function_words", "titles", "places", "place_words", "demonyms", "organisations",
-    "organisation_words", "speech_verbs", "figures",
+    "function_words",
+    "titles",
+    "places",
+    "place_words",
+    "demonyms",
+    "organisations",
+    "organisation_words",
+    "speech_verbs",
+    "figures",
 }
 _FIGURE_KEYS = {"subjects", "events", "measure_units"}
 
@@ -155,7 +162,9 @@ def _load_lexicon(path: str, mtime_ns: int) -> Lexicon:
         )
     fig = raw.get("figures") or {}
     if not isinstance(fig, dict) or set(fig) - _FIGURE_KEYS:
-        raise ValueError(f"lexicon {path}: 'figures' must be a mapping with keys {sorted(_FIGURE_KEYS)}")
+        raise ValueError(
+            f"lexicon {path}: 'figures' must be a mapping with keys {sorted(_FIGURE_KEYS)}"
+        )
     subjects: dict[str, str] = {}
     for canonical, nouns in (fig.get("subjects") or {}).items():
         for noun in _str_list(nouns, where=f"{path}: figures.subjects.{canonical}"):
@@ -168,17 +177,26 @@ def _load_lexicon(path: str, mtime_ns: int) -> Lexicon:
     events.sort(key=lambda e: (-len(e[0]), e[0]))
     return Lexicon(
         path=path,
-        function_words=frozenset(w.lower() for w in _str_list(raw.get("function_words"), where=f"{path}: function_words")),
+        function_words=frozenset(
+            w.lower() for w in _str_list(raw.get("function_words"), where=f"{path}: function_words")
+        ),
         titles=frozenset(_str_list(raw.get("titles"), where=f"{path}: titles")),
         places=_alias_map(raw.get("places"), where=f"{path}: places"),
         place_words=frozenset(_str_list(raw.get("place_words"), where=f"{path}: place_words")),
         demonyms=frozenset(_str_list(raw.get("demonyms"), where=f"{path}: demonyms")),
         organisations=_alias_map(raw.get("organisations"), where=f"{path}: organisations"),
-        organisation_words=frozenset(_str_list(raw.get("organisation_words"), where=f"{path}: organisation_words")),
-        speech_verbs=frozenset(w.lower() for w in _str_list(raw.get("speech_verbs"), where=f"{path}: speech_verbs")),
+        organisation_words=frozenset(
+            _str_list(raw.get("organisation_words"), where=f"{path}: organisation_words")
+        ),
+        speech_verbs=frozenset(
+            w.lower() for w in _str_list(raw.get("speech_verbs"), where=f"{path}: speech_verbs")
+        ),
         subjects=subjects,
         events=tuple(events),
-        measure_units=frozenset(w.lower() for w in _str_list(fig.get("measure_units"), where=f"{path}: figures.measure_units")),
+        measure_units=frozenset(
+            w.lower()
+            for w in _str_list(fig.get("measure_units"), where=f"{path}: figures.measure_units")
+        ),
     )
 
 
@@ -201,7 +219,9 @@ def load_lexicon(path: str | Path | Lexicon | None = None) -> Lexicon:
         return path
     p = Path(path if path is not None else DEFAULT_LEXICON).expanduser().resolve()
     if not p.is_file():
-        raise FileNotFoundError(f"lexicon file {p} not found; pass lexicon=None for the packaged one")
+        raise FileNotFoundError(
+            f"lexicon file {p} not found; pass lexicon=None for the packaged one"
+        )
     return _load_lexicon(str(p), p.stat().st_mtime_ns)
 
 
@@ -261,7 +281,9 @@ def content_words(text: str, *, lexicon: str | Path | Lexicon | None = None) -> 
     """
     lex = load_lexicon(lexicon)
     words = normalise(text).split()
-    return sorted({_stem(w) for w in words if w not in lex.function_words and (len(w) > 1 or w.isdigit())})
+    return sorted(
+        {_stem(w) for w in words if w not in lex.function_words and (len(w) > 1 or w.isdigit())}
+    )
 
 
 class Similarity(NamedTuple):
@@ -269,7 +291,9 @@ class Similarity(NamedTuple):
 
     score: float  #: max(ratio, contained, (token_sort + dice) / 2)
     ratio: float  #: normalised Indel similarity of the normalised texts (rapidfuzz ``ratio``)
-    contained: float  #: rapidfuzz ``partial_ratio`` if >= 0.9 and the shorter text can stand alone, else 0
+    contained: (
+        float  #: rapidfuzz ``partial_ratio`` if >= 0.9 and the shorter text can stand alone, else 0
+    )
     token_sort: float  #: rapidfuzz ``token_sort_ratio``: forgives word order
     dice: float  #: Dice coefficient of the content-word stems
     match: str  #: ``exact``, ``contained``, ``near-duplicate`` or ``paraphrase``
@@ -282,7 +306,9 @@ _CONTAINED_MIN_CONTENT = 3
 _CONTAINED_MIN_PARTIAL = 0.9
 
 
-def _score(norm_a: str, norm_b: str, content_a: frozenset[str], content_b: frozenset[str]) -> Similarity:
+def _score(
+    norm_a: str, norm_b: str, content_a: frozenset[str], content_b: frozenset[str]
+) -> Similarity:
     from rapidfuzz import fuzz
 
     if norm_a == norm_b:
@@ -291,9 +317,14 @@ def _score(norm_a: str, norm_b: str, content_a: frozenset[str], content_b: froze
     token_sort = fuzz.token_sort_ratio(norm_a, norm_b) / 100.0
     total = len(content_a) + len(content_b)
     dice = 2.0 * len(content_a & content_b) / total if total else 0.0
-    short_norm, short_content = (norm_a, content_a) if len(norm_a) <= len(norm_b) else (norm_b, content_b)
+    short_norm, short_content = (
+        (norm_a, content_a) if len(norm_a) <= len(norm_b) else (norm_b, content_b)
+    )
     contained = 0.0
-    if len(short_norm.split()) >= _CONTAINED_MIN_WORDS and len(short_content) >= _CONTAINED_MIN_CONTENT:
+    if (
+        len(short_norm.split()) >= _CONTAINED_MIN_WORDS
+        and len(short_content) >= _CONTAINED_MIN_CONTENT
+    ):
         partial = fuzz.partial_ratio(norm_a, norm_b) / 100.0
         # Below 0.9 the best window is a loose echo ("innocent people" in a long quote), not
         # the shorter passage printed inside the longer one.
@@ -340,8 +371,12 @@ def similarity(a: str, b: str, *, lexicon: str | Path | Lexicon | None = None) -
     0.59
     """
     lex = load_lexicon(lexicon)
-    return _score(normalise(a), normalise(b), frozenset(content_words(a, lexicon=lex)),
-                  frozenset(content_words(b, lexicon=lex)))
+    return _score(
+        normalise(a),
+        normalise(b),
+        frozenset(content_words(a, lexicon=lex)),
+        frozenset(content_words(b, lexicon=lex)),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -353,7 +388,9 @@ _QUOTE_COLUMNS = ("article_id", "outlet", "quote_id", "text", "start", "end")
 
 def _require(df: Any, columns: Sequence[str], *, name: str) -> pd.DataFrame:
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame (the corpus table), got {type(df).__name__}")
+        raise TypeError(
+            f"{name} must be a pandas DataFrame (the corpus table), got {type(df).__name__}"
+        )
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise KeyError(
@@ -384,12 +421,20 @@ def _tables(corpus: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | Non
 
 def _article_info(articles: pd.DataFrame) -> pd.DataFrame:
     """article_id, outlet, published (str, '' when unknown), family (root of duplicate_of)."""
-    info = pd.DataFrame({
-        "article_id": articles["article_id"].astype(str),
-        "outlet": articles["outlet"].astype(str),
-        "published": articles["published"].fillna("").astype(str) if "published" in articles else "",
-    })
-    dup = dict(zip(info["article_id"], articles["duplicate_of"], strict=True)) if "duplicate_of" in articles else {}
+    info = pd.DataFrame(
+        {
+            "article_id": articles["article_id"].astype(str),
+            "outlet": articles["outlet"].astype(str),
+            "published": articles["published"].fillna("").astype(str)
+            if "published" in articles
+            else "",
+        }
+    )
+    dup = (
+        dict(zip(info["article_id"], articles["duplicate_of"], strict=True))
+        if "duplicate_of" in articles
+        else {}
+    )
 
     def root(a: str) -> str:
         seen = {a}
@@ -401,7 +446,9 @@ def _article_info(articles: pd.DataFrame) -> pd.DataFrame:
     info["family"] = [root(a) for a in info["article_id"]]
     # Undated articles sort after dated ones, then by id: the "source" of a cluster is the
     # earliest dated article that carries it.
-    info["_order"] = list(zip(info["published"].eq(""), info["published"], info["article_id"], strict=True))
+    info["_order"] = list(
+        zip(info["published"].eq(""), info["published"], info["article_id"], strict=True)
+    )
     return info.drop_duplicates("article_id").sort_values("article_id").reset_index(drop=True)
 
 
@@ -544,7 +591,10 @@ def _signatures(sets: list[list[int]], *, num_perm: int, seed: int) -> np.ndarra
     """
     from datasketch import MinHash
 
-    a, b = (np.asarray(x, dtype=np.uint64) for x in MinHash(num_perm=num_perm, seed=seed, scheme="legacy").permutations)
+    a, b = (
+        np.asarray(x, dtype=np.uint64)
+        for x in MinHash(num_perm=num_perm, seed=seed, scheme="legacy").permutations
+    )
     lengths = np.fromiter((len(x) for x in sets), dtype=np.int64, count=len(sets))
     offsets = np.r_[0, np.cumsum(lengths)]
     flat = np.fromiter((h for x in sets for h in x), dtype=np.uint64, count=int(offsets[-1]))
@@ -554,7 +604,7 @@ def _signatures(sets: list[list[int]], *, num_perm: int, seed: int) -> np.ndarra
     while first < len(sets):
         last = int(np.searchsorted(offsets, offsets[first] + budget, side="right")) - 1
         last = min(len(sets), max(last, first + 1))
-        tok = flat[offsets[first]:offsets[last]]
+        tok = flat[offsets[first] : offsets[last]]
         with np.errstate(over="ignore"):  # uint64 wrap-around, exactly as datasketch computes it
             phv = ((tok[:, None] * a[None, :] + b[None, :]) % _MERSENNE_PRIME) & _MAX_HASH
         sig[first:last] = np.minimum.reduceat(phv, offsets[first:last] - offsets[first], axis=0)
@@ -578,7 +628,7 @@ def _lsh_candidates(
     bands, rows = _band_params(threshold, num_perm)
     out: set[tuple[int, int]] = set()
     for band in range(bands):
-        block = np.ascontiguousarray(sigs[:, band * rows:(band + 1) * rows])
+        block = np.ascontiguousarray(sigs[:, band * rows : (band + 1) * rows])
         keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
@@ -586,10 +636,10 @@ def _lsh_candidates(
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
         sizes = np.diff(np.r_[starts, len(keys)])
         for st, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
-            members = np.sort(ids[order[st:st + size]])
+            members = np.sort(ids[order[st : st + size]])
             for a_pos in range(size - 1):
                 a = int(members[a_pos])
-                out.update((a, int(b)) for b in members[a_pos + 1:])
+                out.update((a, int(b)) for b in members[a_pos + 1 :])
     return out
 
 
@@ -698,19 +748,27 @@ def align(
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], e.g. 0.7; got {threshold}")
     if not 0.0 < candidate_threshold < 1.0:
-        raise ValueError(f"candidate_threshold must be in (0, 1), e.g. 0.3; got {candidate_threshold}")
+        raise ValueError(
+            f"candidate_threshold must be in (0, 1), e.g. 0.3; got {candidate_threshold}"
+        )
     if num_perm < 16:
         raise ValueError(f"num_perm must be at least 16 (128 is usual); got {num_perm}")
     lex = load_lexicon(lexicon)
     articles, sentences, _ = _tables(corpus)
     info = _article_info(articles)
-    P = passages(corpus, quotes=quotes, min_words=min_words, min_content_words=min_content_words, lexicon=lex)
+    P = passages(
+        corpus, quotes=quotes, min_words=min_words, min_content_words=min_content_words, lexicon=lex
+    )
     missing = sorted(set(P["article_id"]) - set(info["article_id"]))
     if missing:
-        raise KeyError(f"sentences/quotes mention article_id(s) not in the articles table: {missing[:5]}")
+        raise KeyError(
+            f"sentences/quotes mention article_id(s) not in the articles table: {missing[:5]}"
+        )
     order_of = dict(zip(info["article_id"], info["_order"], strict=True))
     family_of = dict(zip(info["article_id"], info["family"], strict=True))
-    P["published"] = P["article_id"].map(dict(zip(info["article_id"], info["published"], strict=True)))
+    P["published"] = P["article_id"].map(
+        dict(zip(info["article_id"], info["published"], strict=True))
+    )
     P["family"] = P["article_id"].map(family_of)
     # Sort key for "earliest copy": publication date, article, offset.
     sort_key = [(*order_of[a], s) for a, s in zip(P["article_id"], P["start"], strict=True)]
@@ -756,11 +814,18 @@ def align(
     # 2. candidates between distinct texts (one representative per group)
     reps = [ms[0] for ms in members]
     contents = P["content"].to_numpy(dtype=object)
-    content_sets, bigram_sets = zip(*(_shingles(norms[r], contents[r]) for r in reps), strict=True) if reps else ((), ())
-    candidates = _lsh_candidates(list(bigram_sets), threshold=candidate_threshold,
-                                 num_perm=num_perm, seed=seed)
-    candidates |= _lsh_candidates(_prune_common(list(content_sets), max_df=max_df),
-                                  threshold=candidate_threshold, num_perm=num_perm, seed=seed)
+    content_sets, bigram_sets = (
+        zip(*(_shingles(norms[r], contents[r]) for r in reps), strict=True) if reps else ((), ())
+    )
+    candidates = _lsh_candidates(
+        list(bigram_sets), threshold=candidate_threshold, num_perm=num_perm, seed=seed
+    )
+    candidates |= _lsh_candidates(
+        _prune_common(list(content_sets), max_df=max_df),
+        threshold=candidate_threshold,
+        num_perm=num_perm,
+        seed=seed,
+    )
     content_frozen = [frozenset(contents[r].split()) for r in reps]
 
     # 3. score candidates; link the earliest allowed pair of members
@@ -797,24 +862,44 @@ def align(
         for m in ms:
             shared[m] = any(allowed(m, o) for o in ms if o != m)
     P["shared"] = shared
-    shared_comps = sorted({int(comp[i]) for i in np.flatnonzero(shared)},
-                          key=lambda c: rank[comp_members[c][0]])
+    shared_comps = sorted(
+        {int(comp[i]) for i in np.flatnonzero(shared)}, key=lambda c: rank[comp_members[c][0]]
+    )
     cluster_id = {c: k for k, c in enumerate(shared_comps)}
     P["cluster"] = pd.array([cluster_id.get(int(c), pd.NA) for c in comp], dtype="Int64")
 
     pairs = _pairs_table(P, pair_rows)
-    near = _pairs_table(P, near_rows).sort_values(
-        ["score", "article_a", "start_a", "article_b", "start_b"], ascending=[False, True, True, True, True],
-        kind="stable").reset_index(drop=True)
+    near = (
+        _pairs_table(P, near_rows)
+        .sort_values(
+            ["score", "article_a", "start_a", "article_b", "start_b"],
+            ascending=[False, True, True, True, True],
+            kind="stable",
+        )
+        .reset_index(drop=True)
+    )
     clusters = _clusters_table(P, comp_members, shared_comps, lex, speakers)
-    sent_table, links = _sentence_coverage(P, sentences, same_outlet=same_outlet, duplicates=duplicates,
-                                           family_of=family_of)
+    sent_table, links = _sentence_coverage(
+        P, sentences, same_outlet=same_outlet, duplicates=duplicates, family_of=family_of
+    )
     P = P.drop(columns=["_comp", "family"])
-    params = {"threshold": threshold, "candidate_threshold": candidate_threshold, "max_df": max_df,
-              "near_miss": near_miss, "num_perm": num_perm,
-              "seed": seed, "quotes": quotes, "same_outlet": same_outlet, "duplicates": duplicates,
-              "min_words": min_words, "min_content_words": min_content_words, "lexicon": lex.path}
-    return Alignment(P, pairs, clusters, sent_table, links, info.drop(columns="_order"), near, params)
+    params = {
+        "threshold": threshold,
+        "candidate_threshold": candidate_threshold,
+        "max_df": max_df,
+        "near_miss": near_miss,
+        "num_perm": num_perm,
+        "seed": seed,
+        "quotes": quotes,
+        "same_outlet": same_outlet,
+        "duplicates": duplicates,
+        "min_words": min_words,
+        "min_content_words": min_content_words,
+        "lexicon": lex.path,
+    }
+    return Alignment(
+        P, pairs, clusters, sent_table, links, info.drop(columns="_order"), near, params
+    )
 
 
 def _pairs_table(P: pd.DataFrame, rows: list[tuple[int, int, Similarity]]) -> pd.DataFrame:
@@ -827,8 +912,9 @@ def _pairs_table(P: pd.DataFrame, rows: list[tuple[int, int, Similarity]]) -> pd
     out = pd.concat([a, b, scores], axis=1)
     if out.empty:
         out = pd.DataFrame(columns=list(a.columns) + list(b.columns) + list(Similarity._fields))
-    out = out.sort_values(["article_a", "start_a", "article_b", "start_b", "passage_a", "passage_b"],
-                          kind="stable")
+    out = out.sort_values(
+        ["article_a", "start_a", "article_b", "start_b", "passage_a", "passage_b"], kind="stable"
+    )
     return out.reset_index(drop=True)
 
 
@@ -851,7 +937,9 @@ def quote_speakers(corpus: Any) -> pd.DataFrame | None:
     if table_fn is None or not hasattr(corpus, "quotes"):
         return None
     table = table_fn(corpus)
-    if not isinstance(table, pd.DataFrame) or not {"article_id", "quote_id", "speaker"} <= set(table.columns):
+    if not isinstance(table, pd.DataFrame) or not {"article_id", "quote_id", "speaker"} <= set(
+        table.columns
+    ):
         return None
     # The canonical name ("Vitali Klitschko" for "Mr Klitschko") when the sources module has it.
     column = "speaker_canonical" if "speaker_canonical" in table.columns else "speaker"
@@ -869,7 +957,9 @@ def _clusters_table(
     speaker_of: dict[tuple[str, int], str] = {}
     if speakers is not None:
         _require(speakers, ("article_id", "quote_id", "speaker"), name="speakers")
-        for a, q, s in zip(speakers["article_id"], speakers["quote_id"], speakers["speaker"], strict=True):
+        for a, q, s in zip(
+            speakers["article_id"], speakers["quote_id"], speakers["speaker"], strict=True
+        ):
             if isinstance(s, str) and s:
                 speaker_of[(str(a), int(q))] = s
     content = P["content"].to_numpy(dtype=object)
@@ -881,17 +971,64 @@ def _clusters_table(
         n_outlets = len({P.at[m, "outlet"] for m in ms})
         n_articles = len({P.at[m, "article_id"] for m in ms})
         for m in ms:
-            sim = _score(norms[src], norms[m], frozenset(content[src].split()), frozenset(content[m].split()))
-            speaker = speaker_of.get((P.at[m, "article_id"], int(P.at[m, "unit"]))) if P.at[m, "kind"] == "quote" else None
-            rows.append((k, int(P.at[m, "passage"]), P.at[m, "article_id"], P.at[m, "outlet"],
-                         P.at[m, "published"], P.at[m, "kind"], int(P.at[m, "start"]), int(P.at[m, "end"]),
-                         P.at[m, "text"], m == src, sim.score, sim.match, n_outlets, n_articles, speaker))
-    cols = ["cluster", "passage", "article_id", "outlet", "published", "kind", "start", "end", "text",
-            "is_source", "similarity", "match", "n_outlets", "n_articles", "speaker"]
+            sim = _score(
+                norms[src], norms[m], frozenset(content[src].split()), frozenset(content[m].split())
+            )
+            speaker = (
+                speaker_of.get((P.at[m, "article_id"], int(P.at[m, "unit"])))
+                if P.at[m, "kind"] == "quote"
+                else None
+            )
+            rows.append(
+                (
+                    k,
+                    int(P.at[m, "passage"]),
+                    P.at[m, "article_id"],
+                    P.at[m, "outlet"],
+                    P.at[m, "published"],
+                    P.at[m, "kind"],
+                    int(P.at[m, "start"]),
+                    int(P.at[m, "end"]),
+                    P.at[m, "text"],
+                    m == src,
+                    sim.score,
+                    sim.match,
+                    n_outlets,
+                    n_articles,
+                    speaker,
+                )
+            )
+    cols = [
+        "cluster",
+        "passage",
+        "article_id",
+        "outlet",
+        "published",
+        "kind",
+        "start",
+        "end",
+        "text",
+        "is_source",
+        "similarity",
+        "match",
+        "n_outlets",
+        "n_articles",
+        "speaker",
+    ]
     out = pd.DataFrame(rows, columns=cols)
-    return out.astype({"cluster": "int64", "passage": "int64", "start": "int64", "end": "int64",
-                       "is_source": bool, "similarity": float, "n_outlets": "int64",
-                       "n_articles": "int64", "speaker": object})
+    return out.astype(
+        {
+            "cluster": "int64",
+            "passage": "int64",
+            "start": "int64",
+            "end": "int64",
+            "is_source": bool,
+            "similarity": float,
+            "n_outlets": "int64",
+            "n_articles": "int64",
+            "speaker": object,
+        }
+    )
 
 
 def _sentence_coverage(
@@ -909,18 +1046,28 @@ def _sentence_coverage(
     sh = P[P["shared"]]
     # Who carries each shared cluster: (outlet, family, article) of every member.
     carriers = sh.groupby("cluster")[["outlet", "family", "article_id"]].agg(list)
-    carriers_of = {int(c): list(zip(r.outlet, r.family, r.article_id, strict=True)) for c, r in carriers.iterrows()}
+    carriers_of = {
+        int(c): list(zip(r.outlet, r.family, r.article_id, strict=True))
+        for c, r in carriers.iterrows()
+    }
 
     # A sentence takes the clusters of its own passage and of shared quotes covering >= half of it.
     hits: dict[tuple[str, int], set[int]] = defaultdict(set)
     sent_rows = sh[sh["kind"] == "sentence"]
-    for a, u, c in zip(sent_rows["article_id"], sent_rows["unit"], sent_rows["cluster"], strict=True):
+    for a, u, c in zip(
+        sent_rows["article_id"], sent_rows["unit"], sent_rows["cluster"], strict=True
+    ):
         hits[(a, int(u))].add(int(c))
     quote_rows = sh[sh["kind"] == "quote"]
     if len(quote_rows):
         by_article = {a: g for a, g in S.groupby("article_id", sort=False)}
-        for a, qs, qe, c in zip(quote_rows["article_id"], quote_rows["start"], quote_rows["end"],
-                                quote_rows["cluster"], strict=True):
+        for a, qs, qe, c in zip(
+            quote_rows["article_id"],
+            quote_rows["start"],
+            quote_rows["end"],
+            quote_rows["cluster"],
+            strict=True,
+        ):
             g = by_article.get(a)
             if g is None:
                 continue
@@ -942,10 +1089,15 @@ def _sentence_coverage(
                     others.add(outlet)
         link_rows.extend((a, own, u, o) for o in others)
     links = pd.DataFrame(link_rows, columns=["article_id", "outlet", "sentence", "other_outlet"])
-    links = links.astype({"sentence": "int64"}).sort_values(
-        ["article_id", "sentence", "other_outlet"], kind="stable").reset_index(drop=True)
+    links = (
+        links.astype({"sentence": "int64"})
+        .sort_values(["article_id", "sentence", "other_outlet"], kind="stable")
+        .reset_index(drop=True)
+    )
     linked = set(zip(links["article_id"], links["sentence"], strict=True))
-    S["shared"] = [(a, int(u)) in linked for a, u in zip(S["article_id"], S["sentence"], strict=True)]
+    S["shared"] = [
+        (a, int(u)) in linked for a, u in zip(S["article_id"], S["sentence"], strict=True)
+    ]
     S["clusters"] = [
         ";".join(str(c) for c in sorted(hits[(a, int(u))])) if (a, int(u)) in linked else ""
         for a, u in zip(S["article_id"], S["sentence"], strict=True)
@@ -956,7 +1108,6 @@ def _sentence_coverage(
 
 # --------------------------------------------------------------------------------------------
 # per-outlet shares and unique material
-
 
 
 def _ratio_interval(
@@ -988,7 +1139,9 @@ def _ratio_interval(
 
 def _check_alignment(alignment: Any) -> Alignment:
     if not isinstance(alignment, Alignment):
-        raise TypeError(f"expected the result of compare.align(corpus), got {type(alignment).__name__}")
+        raise TypeError(
+            f"expected the result of compare.align(corpus), got {type(alignment).__name__}"
+        )
     return alignment
 
 
@@ -1033,28 +1186,77 @@ def outlet_shares(
     1      B             7        7    1.000000
     """
     al = _check_alignment(alignment)
-    S = al.sentences.assign(shared_words=lambda d: d["n_words"].where(d["shared"], 0),
-                            shared_int=lambda d: d["shared"].astype(int))
-    per_article = S.groupby(["outlet", "article_id"], sort=True).agg(
-        n_sentences=("sentence", "size"), shared_sentences=("shared_int", "sum"),
-        n_words=("n_words", "sum"), shared_words=("shared_words", "sum")).reset_index()
+    S = al.sentences.assign(
+        shared_words=lambda d: d["n_words"].where(d["shared"], 0),
+        shared_int=lambda d: d["shared"].astype(int),
+    )
+    per_article = (
+        S.groupby(["outlet", "article_id"], sort=True)
+        .agg(
+            n_sentences=("sentence", "size"),
+            shared_sentences=("shared_int", "sum"),
+            n_words=("n_words", "sum"),
+            shared_words=("shared_words", "sum"),
+        )
+        .reset_index()
+    )
     # Articles without any sentence still count as articles of their outlet.
     known = al.articles[["outlet", "article_id"]]
     per_article = known.merge(per_article, on=["outlet", "article_id"], how="left").fillna(0)
     rows = []
     for outlet, g in per_article.groupby("outlet", sort=True):
-        ss, sl, sh, method = _ratio_interval(g["shared_sentences"].to_numpy(float), g["n_sentences"].to_numpy(float),
-                                             n_boot=n_boot, ci=ci, seed=seed)
-        ws, wl, wh, _ = _ratio_interval(g["shared_words"].to_numpy(float), g["n_words"].to_numpy(float),
-                                        n_boot=n_boot, ci=ci, seed=seed)
+        ss, sl, sh, method = _ratio_interval(
+            g["shared_sentences"].to_numpy(float),
+            g["n_sentences"].to_numpy(float),
+            n_boot=n_boot,
+            ci=ci,
+            seed=seed,
+        )
+        ws, wl, wh, _ = _ratio_interval(
+            g["shared_words"].to_numpy(float),
+            g["n_words"].to_numpy(float),
+            n_boot=n_boot,
+            ci=ci,
+            seed=seed,
+        )
         n_words = int(g["n_words"].sum())
         shared_words = int(g["shared_words"].sum())
-        rows.append((outlet, len(g), int(g["n_sentences"].sum()), int(g["shared_sentences"].sum()), ss, sl, sh,
-                     n_words, shared_words, ws, wl, wh, n_words - shared_words, method,
-                     stats.too_small(len(g), minimum=min_articles)))
-    cols = ["outlet", "n_articles", "n_sentences", "shared_sentences", "sentence_share", "sentence_low",
-            "sentence_high", "n_words", "shared_words", "word_share", "word_low", "word_high", "unique_words",
-            "method", "too_small"]
+        rows.append(
+            (
+                outlet,
+                len(g),
+                int(g["n_sentences"].sum()),
+                int(g["shared_sentences"].sum()),
+                ss,
+                sl,
+                sh,
+                n_words,
+                shared_words,
+                ws,
+                wl,
+                wh,
+                n_words - shared_words,
+                method,
+                stats.too_small(len(g), minimum=min_articles),
+            )
+        )
+    cols = [
+        "outlet",
+        "n_articles",
+        "n_sentences",
+        "shared_sentences",
+        "sentence_share",
+        "sentence_low",
+        "sentence_high",
+        "n_words",
+        "shared_words",
+        "word_share",
+        "word_low",
+        "word_high",
+        "unique_words",
+        "method",
+        "too_small",
+    ]
     return pd.DataFrame(rows, columns=cols).reset_index(drop=True)
 
 
@@ -1096,7 +1298,9 @@ def outlet_matrix(
     n_art = arts.groupby("outlet").size()
     outlets = sorted(n_art.index)
     words = S.groupby("article_id")["n_words"].sum()
-    links = al.links.merge(S[["article_id", "sentence", "n_words"]], on=["article_id", "sentence"], how="left")
+    links = al.links.merge(
+        S[["article_id", "sentence", "n_words"]], on=["article_id", "sentence"], how="left"
+    )
     link_words = links.groupby(["other_outlet", "article_id"])["n_words"].sum()
     link_sents = links.groupby(["other_outlet", "article_id"]).size()
     diag = bool(al.params.get("same_outlet"))
@@ -1107,13 +1311,41 @@ def outlet_matrix(
         for b in outlets:
             if a == b and not diag:
                 continue
-            num_s = link_words.get(b, pd.Series(dtype=float)).reindex(ids, fill_value=0).to_numpy(float)
+            num_s = (
+                link_words.get(b, pd.Series(dtype=float)).reindex(ids, fill_value=0).to_numpy(float)
+            )
             n_s = int(link_sents.get(b, pd.Series(dtype=float)).reindex(ids, fill_value=0).sum())
             est, low, high, method = _ratio_interval(num_s, den, n_boot=n_boot, ci=ci, seed=seed)
-            rows.append((a, b, int(n_art[a]), int(n_art[b]), n_s, int(num_s.sum()), int(den.sum()), est, low, high,
-                         method, stats.too_small(min(int(n_art[a]), int(n_art[b])), minimum=min_articles)))
-    cols = ["outlet", "other", "n_articles", "n_articles_other", "shared_sentences", "shared_words", "n_words",
-            "share", "low", "high", "method", "too_small"]
+            rows.append(
+                (
+                    a,
+                    b,
+                    int(n_art[a]),
+                    int(n_art[b]),
+                    n_s,
+                    int(num_s.sum()),
+                    int(den.sum()),
+                    est,
+                    low,
+                    high,
+                    method,
+                    stats.too_small(min(int(n_art[a]), int(n_art[b])), minimum=min_articles),
+                )
+            )
+    cols = [
+        "outlet",
+        "other",
+        "n_articles",
+        "n_articles_other",
+        "shared_sentences",
+        "shared_words",
+        "n_words",
+        "share",
+        "low",
+        "high",
+        "method",
+        "too_small",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -1146,52 +1378,133 @@ def unique_material(alignment: Alignment, *, min_words: int = 5) -> pd.DataFrame
     out["_norm"] = [normalise(t) for t in out["text"]]
     out = out.drop_duplicates(["article_id", "_norm"], keep="first")
     out = out[["outlet", "article_id", "sentence", "text", "n_words"]]
-    return out.sort_values(["outlet", "article_id", "sentence"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["outlet", "article_id", "sentence"], kind="stable").reset_index(
+        drop=True
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # numeric claims
 
 _UNITS_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
-_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-               "eighty": 80, "ninety": 90}
-_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "m": 1e6, "bn": 1e9,
-           "k": 1e3, "dozen": 12}
+_TENS_WORDS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALES = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "m": 1e6,
+    "bn": 1e9,
+    "k": 1e3,
+    "dozen": 12,
+}
 # Vague amounts: (low, high) of what the phrase can mean; the claim's value is its low end.
 _VAGUE = {
-    "hundreds of thousands": (1e5, 999_999), "tens of thousands": (1e4, 99_999),
-    "several thousand": (3e3, 9_999), "a few thousand": (2e3, 9_999), "thousands": (1e3, 9_999),
-    "several hundred": (300, 999), "a few hundred": (200, 999), "hundreds": (100, 999),
-    "millions": (1e6, 9_999_999), "dozens": (24, 99), "scores": (40, 99),
+    "hundreds of thousands": (1e5, 999_999),
+    "tens of thousands": (1e4, 99_999),
+    "several thousand": (3e3, 9_999),
+    "a few thousand": (2e3, 9_999),
+    "thousands": (1e3, 9_999),
+    "several hundred": (300, 999),
+    "a few hundred": (200, 999),
+    "hundreds": (100, 999),
+    "millions": (1e6, 9_999_999),
+    "dozens": (24, 99),
+    "scores": (40, 99),
 }
 # Qualifier phrase -> its meaning; the meanings are turned into intervals in _interval.
 _QUALIFIERS = {
-    "more than": "more than", "over": "more than", "above": "more than", "in excess of": "more than",
-    "upwards of": "more than", "just over": "more than", "well over": "more than",
-    "at least": "at least", "no fewer than": "at least", "no less than": "at least",
-    "almost": "almost", "nearly": "almost", "just under": "almost", "close to": "almost",
-    "up to": "up to", "at most": "up to", "no more than": "up to", "as many as": "up to",
-    "fewer than": "fewer than", "less than": "fewer than", "under": "fewer than", "below": "fewer than",
-    "around": "around", "about": "around", "roughly": "around", "approximately": "around",
-    "some": "around", "an estimated": "around", "estimated": "around", "circa": "around",
-    "an approximate": "around", "up to around": "up to",
+    "more than": "more than",
+    "over": "more than",
+    "above": "more than",
+    "in excess of": "more than",
+    "upwards of": "more than",
+    "just over": "more than",
+    "well over": "more than",
+    "at least": "at least",
+    "no fewer than": "at least",
+    "no less than": "at least",
+    "almost": "almost",
+    "nearly": "almost",
+    "just under": "almost",
+    "close to": "almost",
+    "up to": "up to",
+    "at most": "up to",
+    "no more than": "up to",
+    "as many as": "up to",
+    "fewer than": "fewer than",
+    "less than": "fewer than",
+    "under": "fewer than",
+    "below": "fewer than",
+    "around": "around",
+    "about": "around",
+    "roughly": "around",
+    "approximately": "around",
+    "some": "around",
+    "an estimated": "around",
+    "estimated": "around",
+    "circa": "around",
+    "an approximate": "around",
+    "up to around": "up to",
 }
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
-           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_NUMWORD = (r"(?:(?:" + "|".join(_TENS_WORDS) + r")(?:[-\s](?:" + "|".join(list(_UNITS_WORDS)[:9])
-            + r"))?|" + "|".join(sorted(_UNITS_WORDS, key=len, reverse=True)) + r")")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_NUMWORD = (
+    r"(?:(?:"
+    + "|".join(_TENS_WORDS)
+    + r")(?:[-\s](?:"
+    + "|".join(list(_UNITS_WORDS)[:9])
+    + r"))?|"
+    + "|".join(sorted(_UNITS_WORDS, key=len, reverse=True))
+    + r")"
+)
 # Digits: thousands separated by commas, or plain digits; never glued to letters, times
 # ("16:00"), ordinals ("34th"), codes ("E40") or the tail of a malformed "10,00-20,000".
-_DIGITS = r"(?<![\w.,:/])(?<!\d-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w:]|,\d|\.\d|-[a-z]|[’']s\b)"
-_NUM = (rf"(?:[£$€]\s?)?(?:{_DIGITS}(?:\s?(?:million|billion|thousand|bn|m|k)\b)?"
-        rf"|\b{_NUMWORD}\b(?:\s+(?:hundred|thousand|million|billion|dozen)\b)*"
-        r"|\ban?\s+(?:hundred|thousand|million|billion|dozen)\b)")
-_QUAL = "|".join(re.escape(q).replace(r"\ ", r"\s+") for q in sorted(_QUALIFIERS, key=len, reverse=True))
-_VAGUE_RE = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(_VAGUE, key=len, reverse=True))
+_DIGITS = (
+    r"(?<![\w.,:/])(?<!\d-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w:]|,\d|\.\d|-[a-z]|[’']s\b)"
+)
+_NUM = (
+    rf"(?:[£$€]\s?)?(?:{_DIGITS}(?:\s?(?:million|billion|thousand|bn|m|k)\b)?"
+    rf"|\b{_NUMWORD}\b(?:\s+(?:hundred|thousand|million|billion|dozen)\b)*"
+    r"|\ban?\s+(?:hundred|thousand|million|billion|dozen)\b)"
+)
+_QUAL = "|".join(
+    re.escape(q).replace(r"\ ", r"\s+") for q in sorted(_QUALIFIERS, key=len, reverse=True)
+)
+_VAGUE_RE = "|".join(
+    re.escape(v).replace(r"\ ", r"\s+") for v in sorted(_VAGUE, key=len, reverse=True)
+)
 _CLAIM = re.compile(
     rf"(?:\b(?P<qual>{_QUAL})\s+)?"
     rf"(?:\bbetween\s+(?P<lo>{_NUM})\s+and\s+(?P<hi>{_NUM})"
@@ -1208,7 +1521,9 @@ _LABEL_BEFORE = re.compile(
     r"level|phase|stage|grade|category|unit|week|year|aged|age|ages)\s*|\b[A-Z][\w’']*[a-z]\s)$"
 )
 _AGE_BEFORE = re.compile(r"\b[A-Z][\w’'-]*(?:-\s[a-z]+)?\s*,\s*$")
-_PART_BEFORE = re.compile(r"\b(?:including|among\s+them|of\s+whom|of\s+which|among)\s+$", re.IGNORECASE)
+_PART_BEFORE = re.compile(
+    r"\b(?:including|among\s+them|of\s+whom|of\s+which|among)\s+$", re.IGNORECASE
+)
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]\"“”,–—]")
 _PERCENT_AFTER = re.compile(r"^\s?(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
 
@@ -1276,8 +1591,10 @@ def _unit(after: str, lex: Lexicon) -> tuple[str | None, str | None, str]:
         if low in lex.subjects:
             subject = lex.subjects[low]
             nxt = toks[k + 1] if k + 1 < len(toks) else None
-            if nxt is not None and nxt.lower() not in lex.function_words and (
-                nxt.lower() in lex.subjects or (nxt.lower().endswith("s") and len(nxt) > 3)
+            if (
+                nxt is not None
+                and nxt.lower() not in lex.function_words
+                and (nxt.lower() in lex.subjects or (nxt.lower().endswith("s") and len(nxt) > 3))
             ):
                 run.append(nxt)
                 subject = lex.subjects.get(nxt.lower(), subject)
@@ -1329,7 +1646,11 @@ def figures_in(
     for m in _CLAIM.finditer(text):
         s, e = m.span()
         before, after = text[:s], text[e:]
-        qual = _QUALIFIERS.get(re.sub(r"\s+", " ", m.group("qual").lower())) if m.group("qual") else None
+        qual = (
+            _QUALIFIERS.get(re.sub(r"\s+", " ", m.group("qual").lower()))
+            if m.group("qual")
+            else None
+        )
         if m.group("vague"):
             low, high = _VAGUE[re.sub(r"\s+", " ", m.group("vague").lower())]
             value = float(low)
@@ -1363,22 +1684,53 @@ def figures_in(
         if _AGE_BEFORE.search(before) and re.match(r"^\s*,", after):
             continue  # "Gerimov, 45, ..."
         unit, subject, kind = _unit(after, lex)
-        currency = re.match(r"^[£$€]", m.group(0).lstrip()) if not m.group("qual") else re.search(r"[£$€]", m.group(0))
+        currency = (
+            re.match(r"^[£$€]", m.group(0).lstrip())
+            if not m.group("qual")
+            else re.search(r"[£$€]", m.group(0))
+        )
         if currency:
-            unit, subject, kind = {"£": "GBP", "$": "USD", "€": "EUR"}[currency.group(0)], "money", "money"
+            unit, subject, kind = (
+                {"£": "GBP", "$": "USD", "€": "EUR"}[currency.group(0)],
+                "money",
+                "money",
+            )
         if _PART_BEFORE.search(before):
             kind = "part"  # "including two children": a part of another count
         # Event words after the number are measured from the end of its unit, so that in
         # "destroyed a theatre where 1,200 terrified civilians were sheltering" the claim is
         # about sheltering, not destroying.
         anchor = e + after.find(unit) + len(unit) if unit and unit in after else e
-        rows.append({
-            "start": s, "end": e, "text": m.group(0), "qualifier": qual, "value": float(value),
-            "low": float(low), "high": float(high), "unit": unit, "subject": subject,
-            "event": _nearest_event(text, s, anchor, lex), "kind": kind, "places": places,
-        })
-    cols = ["start", "end", "text", "qualifier", "value", "low", "high", "unit", "subject", "event",
-            "kind", "places"]
+        rows.append(
+            {
+                "start": s,
+                "end": e,
+                "text": m.group(0),
+                "qualifier": qual,
+                "value": float(value),
+                "low": float(low),
+                "high": float(high),
+                "unit": unit,
+                "subject": subject,
+                "event": _nearest_event(text, s, anchor, lex),
+                "kind": kind,
+                "places": places,
+            }
+        )
+    cols = [
+        "start",
+        "end",
+        "text",
+        "qualifier",
+        "value",
+        "low",
+        "high",
+        "unit",
+        "subject",
+        "event",
+        "kind",
+        "places",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -1433,12 +1785,22 @@ def figures(
     """
     lex = load_lexicon(lexicon)
     articles, sentences, _ = _tables(corpus)
-    published = dict(zip(articles["article_id"].astype(str),
-                         articles["published"] if "published" in articles else [None] * len(articles), strict=True))
+    published = dict(
+        zip(
+            articles["article_id"].astype(str),
+            articles["published"] if "published" in articles else [None] * len(articles),
+            strict=True,
+        )
+    )
     parts = []
-    for a, o, k, st, text in zip(sentences["article_id"].astype(str), sentences["outlet"].astype(str),
-                                 sentences["sentence"], sentences["start"], sentences["text"].astype(str),
-                                 strict=True):
+    for a, o, k, st, text in zip(
+        sentences["article_id"].astype(str),
+        sentences["outlet"].astype(str),
+        sentences["sentence"],
+        sentences["start"],
+        sentences["text"].astype(str),
+        strict=True,
+    ):
         if not any(ch.isdigit() for ch in text) and not _CLAIM.search(text):
             continue
         f = figures_in(text, approx=approx, lexicon=lex)
@@ -1452,12 +1814,31 @@ def figures(
         f.insert(0, "article_id", a)
         f["evidence"] = text
         parts.append(f)
-    cols = ["article_id", "outlet", "published", "sentence", "start", "end", "text", "qualifier", "value",
-            "low", "high", "unit", "subject", "event", "kind", "places", "evidence"]
+    cols = [
+        "article_id",
+        "outlet",
+        "published",
+        "sentence",
+        "start",
+        "end",
+        "text",
+        "qualifier",
+        "value",
+        "low",
+        "high",
+        "unit",
+        "subject",
+        "event",
+        "kind",
+        "places",
+        "evidence",
+    ]
     if not parts:
         return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True)[cols]
-    return out.sort_values(["article_id", "sentence", "start"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["article_id", "sentence", "start"], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def line_up(
@@ -1513,9 +1894,30 @@ def line_up(
     c = claims[claims["kind"].isin(list(kinds))].copy()
     for col in by:
         c = c[c[col].notna() & (c[col].astype(str) != "")]
-    keep_cols = ["outlet", "article_id", "published", "sentence", "start", "text", "qualifier", "value",
-                 "low", "high", "unit", "evidence"]
-    cols = ["quantity", *by, "n_outlets", "n_claims", "disagreement", *keep_cols[:11], "conflicts_with", "evidence"]
+    keep_cols = [
+        "outlet",
+        "article_id",
+        "published",
+        "sentence",
+        "start",
+        "text",
+        "qualifier",
+        "value",
+        "low",
+        "high",
+        "unit",
+        "evidence",
+    ]
+    cols = [
+        "quantity",
+        *by,
+        "n_outlets",
+        "n_claims",
+        "disagreement",
+        *keep_cols[:11],
+        "conflicts_with",
+        "evidence",
+    ]
     cols = list(dict.fromkeys(cols))
     if c.empty:
         return pd.DataFrame(columns=cols)
@@ -1532,10 +1934,15 @@ def line_up(
         hi = g["high"].to_numpy(float)
         overlap = (lo[:, None] <= hi[None, :]) & (lo[None, :] <= hi[:, None])
         other = outlets[:, None] != outlets[None, :]
-        conflicts = [";".join(sorted(set(outlets[(~overlap[i]) & other[i]]))) for i in range(len(g))]
-        g = g.assign(conflicts_with=[x.replace(";", "; ") for x in conflicts],
-                     n_outlets=len(set(outlets)), n_claims=len(g),
-                     disagreement=bool(((~overlap) & other).any()))
+        conflicts = [
+            ";".join(sorted(set(outlets[(~overlap[i]) & other[i]]))) for i in range(len(g))
+        ]
+        g = g.assign(
+            conflicts_with=[x.replace(";", "; ") for x in conflicts],
+            n_outlets=len(set(outlets)),
+            n_claims=len(g),
+            disagreement=bool(((~overlap) & other).any()),
+        )
         rows.append(g)
     if not rows:
         return pd.DataFrame(columns=cols)
@@ -1555,7 +1962,9 @@ _NAME_TOKEN = re.compile(
     r"(?<![\w’'])(?P<tok>(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[a-z]-\s[a-z]+|[A-Z][\w\-]*(?:[’'](?!s\b)[A-Za-z]+)*)"
     r"(?P<poss>\s?[’']s\b|(?<=s)[’'](?!\w))?"
 )
-_CONNECTORS = frozenset({"of", "of the", "de", "da", "del", "di", "du", "la", "le", "von", "van", "al", "bin"})
+_CONNECTORS = frozenset(
+    {"of", "of the", "de", "da", "del", "di", "du", "la", "le", "von", "van", "al", "bin"}
+)
 _GAP = re.compile(r"^(?:\s+|\s+(?:of the|of|de|da|del|di|du|la|le|von|van|al|bin)\s+)$")
 # Positions where any word is capitalised: sentence start, after an opening quote or a colon.
 _INITIAL_BEFORE = re.compile(r"(?:^|[:“\"‘'(\[•\-–—]\s*|[.!?]\s+)[\s“\"‘'(\[]*$")
@@ -1592,8 +2001,13 @@ def _sequences(text: str) -> list[list[tuple[str, int, int, bool]]]:
     prev_end = -1
     for m in _NAME_TOKEN.finditer(text):
         tok = (m.group("tok"), m.start("tok"), m.end("tok"), bool(m.group("poss")))
-        if runs and prev_end >= 0 and not runs[-1][-1][3] and _GAP.match(text[prev_end:m.start()]):
-            gap = text[prev_end:m.start()].strip()
+        if (
+            runs
+            and prev_end >= 0
+            and not runs[-1][-1][3]
+            and _GAP.match(text[prev_end : m.start()])
+        ):
+            gap = text[prev_end : m.start()].strip()
             if gap:
                 runs[-1].append((gap, prev_end, m.start(), False))  # connector kept in place
             runs[-1].append(tok)
@@ -1603,9 +2017,7 @@ def _sequences(text: str) -> list[list[tuple[str, int, int, bool]]]:
     return runs
 
 
-def _mentions_in_sentence(
-    text: str, *, lower_vocab: set[str], lex: Lexicon
-) -> list[_Mention]:
+def _mentions_in_sentence(text: str, *, lower_vocab: set[str], lex: Lexicon) -> list[_Mention]:
     """Name mentions in one sentence, before article-level merging (see :func:`entities`)."""
     out: list[_Mention] = []
     for seq in _sequences(text):
@@ -1616,8 +2028,15 @@ def _mentions_in_sentence(
             t, s, _ = toks[0]
             initial = bool(_INITIAL_BEFORE.search(text[:s]))
             low = t.lower().replace("’", "'")
-            if low in _CONNECTORS or low in lex.function_words or (
-                initial and low in lower_vocab and t not in lex.places and t not in lex.organisations
+            if (
+                low in _CONNECTORS
+                or low in lex.function_words
+                or (
+                    initial
+                    and low in lower_vocab
+                    and t not in lex.places
+                    and t not in lex.organisations
+                )
             ):
                 toks = toks[1:]
                 continue
@@ -1633,14 +2052,23 @@ def _mentions_in_sentence(
                 name = " ".join(t for t, _, _ in run)
                 if kind == "organisation":
                     name = lex.organisations.get(name, name)
-                out.append(_Mention(run[0][1], run[-1][2], text[run[0][1]:run[-1][2]], name, kind))
+                out.append(
+                    _Mention(run[0][1], run[-1][2], text[run[0][1] : run[-1][2]], name, kind)
+                )
                 titled = False
             run = []
 
         whole = " ".join(t for t, _, _ in toks)
         if len(toks) > 1 and toks[-1][0] in lex.place_words and whole not in lex.organisations:
-            out.append(_Mention(toks[0][1], toks[-1][2], text[toks[0][1]:toks[-1][2]],
-                                lex.places.get(whole, whole), "place"))
+            out.append(
+                _Mention(
+                    toks[0][1],
+                    toks[-1][2],
+                    text[toks[0][1] : toks[-1][2]],
+                    lex.places.get(whole, whole),
+                    "place",
+                )
+            )
             continue
         while i < len(toks):
             # Longest known place or organisation starting here ("Interfax Ukraine News Agency").
@@ -1664,8 +2092,10 @@ def _mentions_in_sentence(
                 i = j
                 continue
             t = toks[i][0]
-            if t in lex.demonyms or t.lower().replace("’", "'") in lex.function_words or (
-                t.isupper() and len(t) > 5
+            if (
+                t in lex.demonyms
+                or t.lower().replace("’", "'") in lex.function_words
+                or (t.isupper() and len(t) > 5)
             ):
                 flush()
             elif t in lex.titles:
@@ -1682,11 +2112,11 @@ def _mentions_in_sentence(
 
 def _speech_cue(text: str, m: _Mention, lex: Lexicon) -> bool:
     """A single capitalised word acts as a person: "Lavrov told", "officer, Vladimir, told"."""
-    after = text[m.end:]
+    after = text[m.end :]
     nxt = re.match(r"^\s*,?\s*([a-z]+)", after)
     if nxt and nxt.group(1) in lex.speech_verbs:
         return True
-    before = text[:m.start]
+    before = text[: m.start]
     return bool(re.search(r"\b[a-z]+,\s*$", before)) and after.lstrip().startswith(",")
 
 
@@ -1754,13 +2184,20 @@ def entities(
     articles, sentences, _ = _tables(corpus)
     bodies: dict[str, str] = {}
     if "body" in articles:
-        bodies = dict(zip(articles["article_id"].astype(str), articles["body"].fillna("").astype(str), strict=True))
+        bodies = dict(
+            zip(
+                articles["article_id"].astype(str),
+                articles["body"].fillna("").astype(str),
+                strict=True,
+            )
+        )
     rows: list[tuple[str, str, int, int, _Mention, bool]] = []
     for article_id, g in sentences.groupby(sentences["article_id"].astype(str), sort=True):
         body = bodies.get(article_id) or "\n".join(g["text"].astype(str))
         lower_vocab = {w for w in _LOWER_WORD.findall(body)}
-        for k, st, text, outlet in zip(g["sentence"], g["start"], g["text"].astype(str), g["outlet"].astype(str),
-                                       strict=True):
+        for k, st, text, outlet in zip(
+            g["sentence"], g["start"], g["text"].astype(str), g["outlet"].astype(str), strict=True
+        ):
             for m in _mentions_in_sentence(text, lower_vocab=lower_vocab, lex=lex):
                 cue = m.kind == "unresolved" and _speech_cue(text, m, lex)
                 rows.append((article_id, outlet, int(k), int(st), m, cue))
@@ -1773,18 +2210,30 @@ def entities(
     canonical: dict[str, str] = {}
     for names in by_surname.values():
         for name in names:
-            canonical[name] = next((c for c in names if canonical.get(c) == c and
-                                    fuzz.ratio(c, name) >= merge_threshold), name)
+            canonical[name] = next(
+                (
+                    c
+                    for c in names
+                    if canonical.get(c) == c and fuzz.ratio(c, name) >= merge_threshold
+                ),
+                name,
+            )
     corpus_surname = {s: {canonical[n] for n in ns} for s, ns in by_surname.items()}
 
     # Per article: resolve single words (surname of a full name here, else anywhere if unique).
     out = []
     for article_id, group in _group_rows(rows):
-        here_full = {m.name: canonical[m.name] for *_, m, _ in group if m.kind == "person" and m.name in canonical}
+        here_full = {
+            m.name: canonical[m.name]
+            for *_, m, _ in group
+            if m.kind == "person" and m.name in canonical
+        }
         here_surname: dict[str, set[str]] = defaultdict(set)
         for n, c in here_full.items():
             here_surname[n.split()[-1]].add(c)
-        singles = {m.name for *_, m, cue in group if m.kind == "person" and " " not in m.name or cue}
+        singles = {
+            m.name for *_, m, cue in group if m.kind == "person" and " " not in m.name or cue
+        }
         for _, outlet, k, st, m, cue in group:
             name, kind = m.name, m.kind
             if kind == "person" and name in canonical:
@@ -1794,8 +2243,10 @@ def entities(
             elif kind in ("person", "unresolved"):
                 if len(here_surname.get(name, ())) == 1:
                     name, kind = next(iter(here_surname[name])), "person"
-                elif name not in here_surname and len(corpus_surname.get(name, ())) == 1 and (
-                    kind == "person" or cue or name in singles
+                elif (
+                    name not in here_surname
+                    and len(corpus_surname.get(name, ())) == 1
+                    and (kind == "person" or cue or name in singles)
                 ):
                     name, kind = next(iter(corpus_surname[name])), "person"
                 elif kind == "person" or cue or name in singles:
@@ -1848,10 +2299,15 @@ def who_where(
     cols = ["kind", "name", "n_outlets", "outlet", "n_articles", "n_mentions"]
     if m.empty:
         return pd.DataFrame(columns=cols)
-    t = m.groupby(["kind", "name", "outlet"], sort=True).agg(
-        n_articles=("article_id", "nunique"), n_mentions=("article_id", "size")).reset_index()
+    t = (
+        m.groupby(["kind", "name", "outlet"], sort=True)
+        .agg(n_articles=("article_id", "nunique"), n_mentions=("article_id", "size"))
+        .reset_index()
+    )
     t["n_outlets"] = t.groupby(["kind", "name"])["outlet"].transform("nunique")
-    t = t.sort_values(["kind", "n_outlets", "name", "outlet"], ascending=[True, False, True, True], kind="stable")
+    t = t.sort_values(
+        ["kind", "n_outlets", "name", "outlet"], ascending=[True, False, True, True], kind="stable"
+    )
     return t[cols].reset_index(drop=True)
 
 
@@ -1882,16 +2338,32 @@ def side_by_side(alignment: Alignment, *, max_clusters: int | None = None) -> pd
     """
     cl = _check_alignment(alignment).clusters
     outlets = sorted(alignment.articles["outlet"].unique())
-    cols = ["cluster", "n_outlets", "n_articles", "min_similarity", "source_outlet", "speaker", *outlets]
+    cols = [
+        "cluster",
+        "n_outlets",
+        "n_articles",
+        "min_similarity",
+        "source_outlet",
+        "speaker",
+        *outlets,
+    ]
     if cl.empty:
         return pd.DataFrame(columns=cols)
     first = cl.drop_duplicates(["cluster", "outlet"], keep="first")
-    wide = first.pivot(index="cluster", columns="outlet", values="text").reindex(columns=outlets).fillna("")
+    wide = (
+        first.pivot(index="cluster", columns="outlet", values="text")
+        .reindex(columns=outlets)
+        .fillna("")
+    )
     summary = cl.groupby("cluster").agg(
-        n_outlets=("n_outlets", "first"), n_articles=("n_articles", "first"),
+        n_outlets=("n_outlets", "first"),
+        n_articles=("n_articles", "first"),
         min_similarity=("similarity", "min"),
         source_outlet=("outlet", "first"),
-        speaker=("speaker", lambda s: "; ".join(sorted({x for x in s if isinstance(x, str) and x}))),
+        speaker=(
+            "speaker",
+            lambda s: "; ".join(sorted({x for x in s if isinstance(x, str) and x})),
+        ),
     )
     out = summary.join(wide).reset_index()
     out = out.sort_values(["n_outlets", "cluster"], ascending=[False, True], kind="stable")
@@ -1920,9 +2392,15 @@ def plot_matrix(matrix: pd.DataFrame, *, ax: Any = None, value: str = "share") -
 
     _require(matrix, ("outlet", "other", value, "shared_sentences", "too_small"), name="matrix")
     outlets = sorted(set(matrix["outlet"]) | set(matrix["other"]))
-    grid = matrix.pivot(index="outlet", columns="other", values=value).reindex(index=outlets, columns=outlets)
-    counts = matrix.pivot(index="outlet", columns="other", values="shared_sentences").reindex(index=outlets, columns=outlets)
-    small = matrix.pivot(index="outlet", columns="other", values="too_small").reindex(index=outlets, columns=outlets)
+    grid = matrix.pivot(index="outlet", columns="other", values=value).reindex(
+        index=outlets, columns=outlets
+    )
+    counts = matrix.pivot(index="outlet", columns="other", values="shared_sentences").reindex(
+        index=outlets, columns=outlets
+    )
+    small = matrix.pivot(index="outlet", columns="other", values="too_small").reindex(
+        index=outlets, columns=outlets
+    )
     if ax is None:
         _, ax = plt.subplots(figsize=(1.2 * len(outlets) + 3, 0.9 * len(outlets) + 2))
     image = ax.imshow(grid.to_numpy(dtype=float) * 100, cmap="Blues", vmin=0, vmax=100)
@@ -1937,8 +2415,15 @@ def plot_matrix(matrix: pd.DataFrame, *, ax: Any = None, value: str = "share") -
             ax.text(j, i, "–", ha="center", va="center", color="grey")
             continue
         note = "\nsmall n" if bool(small.at[row, col]) else ""
-        ax.text(j, i, f"{100 * v:.0f}%\n{int(counts.at[row, col])} sent.{note}", ha="center", va="center",
-                fontsize=8, color="white" if v > 0.5 else "black")
+        ax.text(
+            j,
+            i,
+            f"{100 * v:.0f}%\n{int(counts.at[row, col])} sent.{note}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if v > 0.5 else "black",
+        )
     ax.set_title("Share of the row outlet's words that the column outlet also carries")
     return ax
 

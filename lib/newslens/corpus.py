@@ -123,7 +123,9 @@ def _read_manifest(root: Path) -> tuple[list[tuple[int, dict[str, str]]], str]:
         raise ManifestError(str(exc)) from exc
     reader = csv.DictReader(text.splitlines())
     if reader.fieldnames is None:
-        raise ManifestError(f"{path}: the manifest is empty; it needs a header row with 'file' and 'outlet'")
+        raise ManifestError(
+            f"{path}: the manifest is empty; it needs a header row with 'file' and 'outlet'"
+        )
     names = [n.strip() for n in reader.fieldnames]
     missing = [c for c in ("file", "outlet") if c not in names]
     if missing:
@@ -155,9 +157,15 @@ def _inside(root: Path, rel: str) -> Path | None:
 def _walk(root: Path) -> Iterator[Path]:
     """Every file below root that could be an article, sorted, skipping hidden and output folders."""
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and d not in IGNORED_DIRS)
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith((".", "_")) and d not in IGNORED_DIRS
+        )
         for name in sorted(filenames):
-            if name.startswith((".", "_")) or name.lower() in IGNORED_NAMES and Path(dirpath) == root:
+            if (
+                name.startswith((".", "_"))
+                or name.lower() in IGNORED_NAMES
+                and Path(dirpath) == root
+            ):
                 continue
             yield Path(dirpath) / name
 
@@ -172,7 +180,9 @@ def _pick(row: dict[str, str], names: tuple[str, ...]) -> str | None:
     return None
 
 
-def _export_rows(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, object] | None, str | None]]:
+def _export_rows(
+    path: Path, fmt: str
+) -> Iterator[tuple[int, dict[str, object] | None, str | None]]:
     """(row number, record or None, error) for each record of a jsonl/json/csv export."""
     from newslens.textio import DecodeError, read_text
 
@@ -188,10 +198,18 @@ def _export_rows(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, object] 
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield n, None, f"{path.name}: line {n}: not valid JSON ({exc.msg}); fix or remove the line"
+                yield (
+                    n,
+                    None,
+                    f"{path.name}: line {n}: not valid JSON ({exc.msg}); fix or remove the line",
+                )
                 continue
             if not isinstance(record, dict):
-                yield n, None, f"{path.name}: line {n}: expected a JSON object, got {type(record).__name__}"
+                yield (
+                    n,
+                    None,
+                    f"{path.name}: line {n}: expected a JSON object, got {type(record).__name__}",
+                )
                 continue
             yield n, record, None
     elif fmt == "json":
@@ -200,15 +218,29 @@ def _export_rows(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, object] 
         except json.JSONDecodeError as exc:
             yield exc.lineno, None, f"{path.name}: line {exc.lineno}: not valid JSON ({exc.msg})"
             return
-        records = data if isinstance(data, list) else data.get("articles") if isinstance(data, dict) else None
+        records = (
+            data
+            if isinstance(data, list)
+            else data.get("articles")
+            if isinstance(data, dict)
+            else None
+        )
         if not isinstance(records, list):
-            yield 0, None, f"{path.name}: expected a JSON list of article objects (or {{'articles': [...]}})"
+            yield (
+                0,
+                None,
+                f"{path.name}: expected a JSON list of article objects (or {{'articles': [...]}})",
+            )
             return
         for n, record in enumerate(records, start=1):
             if isinstance(record, dict):
                 yield n, record, None
             else:
-                yield n, None, f"{path.name}: item {n}: expected an object, got {type(record).__name__}"
+                yield (
+                    n,
+                    None,
+                    f"{path.name}: item {n}: expected an object, got {type(record).__name__}",
+                )
     else:
         csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
         reader = csv.DictReader(text.splitlines(keepends=True))
@@ -224,7 +256,9 @@ def _export_documents(
     text_col_seen = False
     for row, record, error in _export_rows(path, fmt):
         if error:
-            out.skipped.append(Skip(rel, row or None, "bad-record" if row else "undecodable", error))
+            out.skipped.append(
+                Skip(rel, row or None, "bad-record" if row else "undecodable", error)
+            )
             continue
         assert record is not None
         text = _pick({k: v for k, v in record.items() if isinstance(v, str)}, TEXT_COLUMNS)
@@ -241,7 +275,9 @@ def _export_documents(
             continue
         text_col_seen = True
         flat = {
-            str(k): ("" if v is None else v if isinstance(v, str) else json.dumps(v, sort_keys=True))
+            str(k): (
+                "" if v is None else v if isinstance(v, str) else json.dumps(v, sort_keys=True)
+            )
             for k, v in record.items()
         }
         meta: dict[str, str] = {}
@@ -261,7 +297,9 @@ def _export_documents(
             meta["url"] = url
         rid = _pick(flat, ID_COLUMNS)
         article_id = rid if rid else f"{rel}#{row}"
-        content_hash = _sha256(json.dumps([text, sorted(meta.items())], ensure_ascii=False).encode())
+        content_hash = _sha256(
+            json.dumps([text, sorted(meta.items())], ensure_ascii=False).encode()
+        )
         out.documents.append(
             Document(
                 article_id=article_id,
@@ -292,7 +330,9 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 f"{root} is a file; a corpus is a folder of articles (to clean one file use "
                 "`newslens clean FILE`)"
             )
-        raise FileNotFoundError(f"corpus folder {root} does not exist; pass the folder holding your articles")
+        raise FileNotFoundError(
+            f"corpus folder {root} does not exist; pass the folder holding your articles"
+        )
     out = Discovery(root=root)
     manifest: dict[str, tuple[int, dict[str, str]]] = {}
     if (root / MANIFEST).is_file():
@@ -302,7 +342,14 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
             rel = row.get("file", "")
             target = _inside(root, rel)
             if not rel:
-                out.skipped.append(Skip(MANIFEST, line, "missing-file", f"{MANIFEST}: line {line}: the 'file' cell is empty"))
+                out.skipped.append(
+                    Skip(
+                        MANIFEST,
+                        line,
+                        "missing-file",
+                        f"{MANIFEST}: line {line}: the 'file' cell is empty",
+                    )
+                )
                 continue
             if target is None:
                 out.skipped.append(
@@ -317,7 +364,12 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 continue
             if not target.is_file():
                 out.skipped.append(
-                    Skip(rel, line, "missing-file", f"{MANIFEST}: line {line}: file '{rel}' does not exist in {root}")
+                    Skip(
+                        rel,
+                        line,
+                        "missing-file",
+                        f"{MANIFEST}: line {line}: file '{rel}' does not exist in {root}",
+                    )
                 )
                 continue
             key = _rel(target, root)
@@ -325,7 +377,12 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
             if key in manifest or aid in seen_ids:
                 first = manifest[key][0] if key in manifest else seen_ids[aid]
                 out.skipped.append(
-                    Skip(key, line, "duplicate-row", f"{MANIFEST}: line {line}: '{key}' (id '{aid}') is already listed on line {first}; row ignored")
+                    Skip(
+                        key,
+                        line,
+                        "duplicate-row",
+                        f"{MANIFEST}: line {line}: '{key}' (id '{aid}') is already listed on line {first}; row ignored",
+                    )
                 )
                 continue
             seen_ids[aid] = line
@@ -335,11 +392,18 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
         suffix = file.suffix.lower()
         listed = manifest.get(rel)
         if suffix in EXPORT_SUFFIXES:
-            _export_documents(root, file, EXPORT_SUFFIXES[suffix], listed[1] if listed else None, out)
+            _export_documents(
+                root, file, EXPORT_SUFFIXES[suffix], listed[1] if listed else None, out
+            )
             continue
         if suffix not in TEXT_SUFFIXES:
             out.skipped.append(
-                Skip(rel, None, "unsupported-type", f"{rel}: '{suffix or 'no extension'}' is not an article format (.txt, .html, .htm, .jsonl, .json, .csv)")
+                Skip(
+                    rel,
+                    None,
+                    "unsupported-type",
+                    f"{rel}: '{suffix or 'no extension'}' is not an article format (.txt, .html, .htm, .jsonl, .json, .csv)",
+                )
             )
             continue
         data = file.read_bytes()
@@ -352,7 +416,13 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
             aid = rel
             if manifest or out.manifest_hash:
                 out.skipped.append(
-                    Skip(rel, None, "not-in-manifest", f"{rel}: not listed in {MANIFEST}; kept with outlet 'unknown' (add a row to name its outlet)", kept=True)
+                    Skip(
+                        rel,
+                        None,
+                        "not-in-manifest",
+                        f"{rel}: not listed in {MANIFEST}; kept with outlet 'unknown' (add a row to name its outlet)",
+                        kept=True,
+                    )
                 )
         out.documents.append(
             Document(
@@ -370,7 +440,13 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
             # Two export rows (or a row and a file) share an id: keep both, make the id unique.
             new_id = f"{doc.article_id}@{doc.file}#{doc.row or 0}"
             out.skipped.append(
-                Skip(doc.file, doc.row, "duplicate-id", f"{doc.file}: id '{doc.article_id}' is used twice; renamed to '{new_id}'", kept=True)
+                Skip(
+                    doc.file,
+                    doc.row,
+                    "duplicate-id",
+                    f"{doc.file}: id '{doc.article_id}' is used twice; renamed to '{new_id}'",
+                    kept=True,
+                )
             )
             out.documents[i] = Document(**{**doc.__dict__, "article_id": new_id})
         ids[out.documents[i].article_id] = i
@@ -389,7 +465,9 @@ def corpus_hash(path: str | os.PathLike[str] | None = None) -> str:
     found = discover(path)
     h = hashlib.sha256(found.manifest_hash.encode())
     for doc in found.documents:
-        h.update(json.dumps([doc.article_id, doc.file, doc.row, doc.content_hash, doc.meta]).encode())
+        h.update(
+            json.dumps([doc.article_id, doc.file, doc.row, doc.content_hash, doc.meta]).encode()
+        )
     return h.hexdigest()[:16]
 
 
@@ -426,7 +504,9 @@ class Corpus:
         self._frames: dict[str, pd.DataFrame] = dict(frames or {})
 
     def __repr__(self) -> str:
-        return f"Corpus(root={str(self.root)!r}, articles={len(self.articles)}, key={self.key[:12]!r})"
+        return (
+            f"Corpus(root={str(self.root)!r}, articles={len(self.articles)}, key={self.key[:12]!r})"
+        )
 
     def table(self, name: str) -> pd.DataFrame:
         """One table by name (``articles``, ``sentences``, ``quotes``, ``terms``, ``removed``, ``skipped``)."""
@@ -476,7 +556,9 @@ class Corpus:
         for name in ("sentences", "quotes", "terms", "removed"):
             t = self.table(name)
             frames[name] = t[t["article_id"].isin(ids)].reset_index(drop=True)
-        return Corpus(root=self.root, tables_dir=self.tables_dir, key=self.key, hash=self.hash, frames=frames)
+        return Corpus(
+            root=self.root, tables_dir=self.tables_dir, key=self.key, hash=self.hash, frames=frames
+        )
 
     def summary(self) -> pd.DataFrame:
         """Articles, sentences, words and quote share per outlet, sorted by outlet."""
@@ -522,4 +604,6 @@ def load_corpus(
     """
     from newslens.build import build
 
-    return build(path or None, engine=engine, workers=workers, rebuild=rebuild, progress=progress, **params)
+    return build(
+        path or None, engine=engine, workers=workers, rebuild=rebuild, progress=progress, **params
+    )

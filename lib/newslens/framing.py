@@ -105,10 +105,30 @@ _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 _ABS_ANCHOR = re.compile(r"(?<!\\)\\[AZz]")
 _GAP_WORDS = 12  # "..." in a phrase stands for up to this many words
 
-_TOP_KEYS = {"name", "title", "citation", "description", "version", "inflect", "notes", "frames", "cues"}
+_TOP_KEYS = {
+    "name",
+    "title",
+    "citation",
+    "description",
+    "version",
+    "inflect",
+    "notes",
+    "frames",
+    "cues",
+}
 _FRAME_KEYS = {
-    "id", "label", "description", "source", "terms", "phrases", "patterns", "exclude",
-    "exclude_scope", "inflect", "coder_only", "notes",
+    "id",
+    "label",
+    "description",
+    "source",
+    "terms",
+    "phrases",
+    "patterns",
+    "exclude",
+    "exclude_scope",
+    "inflect",
+    "coder_only",
+    "notes",
 }
 _FRAME_REQUIRED = ("id", "label", "description", "source")
 
@@ -191,7 +211,9 @@ class Codebook:
         for f in self.frames:
             if f.id == frame_id:
                 return f
-        raise KeyError(f"codebook {self.name!r} has no frame {frame_id!r}; it has: {', '.join(self.ids)}")
+        raise KeyError(
+            f"codebook {self.name!r} has no frame {frame_id!r}; it has: {', '.join(self.ids)}"
+        )
 
 
 def _inflections(word: str) -> list[str]:
@@ -303,7 +325,9 @@ def _trie_regex(sequences: Iterable[tuple[str, ...]]) -> str:
     return emit(trie)
 
 
-def _where(path: Path, frame: str | None = None, key: str | None = None, line: int | None = None) -> str:
+def _where(
+    path: Path, frame: str | None = None, key: str | None = None, line: int | None = None
+) -> str:
     parts = [str(path)]
     if line:
         parts[0] += f", line {line}"
@@ -331,7 +355,9 @@ def _str_list(value: Any, *, path: Path, frame: str, key: str, line: int | None)
         out.append(item.strip())
     dupes = sorted({x for x in out if out.count(x) > 1})
     if dupes:
-        raise CodebookError(f"{_where(path, frame, key, line)}: duplicated items {dupes}; list each once")
+        raise CodebookError(
+            f"{_where(path, frame, key, line)}: duplicated items {dupes}; list each once"
+        )
     return tuple(out)
 
 
@@ -349,7 +375,9 @@ def _compile_pattern(p: str, *, path: Path, frame: str, key: str, line: int | No
     try:
         rx = re.compile(p, re.IGNORECASE | re.MULTILINE)
     except re.error as exc:
-        raise CodebookError(f"{_where(path, frame, key, line)}: pattern {p!r} is not a valid regex: {exc}") from exc
+        raise CodebookError(
+            f"{_where(path, frame, key, line)}: pattern {p!r} is not a valid regex: {exc}"
+        ) from exc
     if rx.fullmatch(""):
         raise CodebookError(
             f"{_where(path, frame, key, line)}: pattern {p!r} matches the empty string, so it would "
@@ -362,7 +390,9 @@ def _frame_regex(terms, phrases, patterns, *, inflect: bool) -> str:
     # Phrases and patterns before single terms: at one position the first branch that matches
     # wins, and the longer, more specific evidence is the more useful one.
     phrase_part = _trie_regex(_phrase_sequence(p) for p in phrases) if phrases else ""
-    term_part = _trie_regex(s for t in terms for s in _term_sequences(t, inflect=inflect)) if terms else ""
+    term_part = (
+        _trie_regex(s for t in terms for s in _term_sequences(t, inflect=inflect)) if terms else ""
+    )
     if phrase_part:
         parts.append(phrase_part)
     parts.extend(f"(?:{p})" for p in patterns)
@@ -385,10 +415,14 @@ def _frame_lines(path: Path, text: str, list_key: str) -> list[int | None]:
     return []
 
 
-def _parse_frame(raw: Any, *, index: int, path: Path, line: int | None, default_inflect: bool, list_key: str) -> Frame:
+def _parse_frame(
+    raw: Any, *, index: int, path: Path, line: int | None, default_inflect: bool, list_key: str
+) -> Frame:
     label = f"#{index + 1}"
     if not isinstance(raw, dict):
-        raise CodebookError(f"{_where(path, label, None, line)}: each entry of '{list_key}' must be a mapping with keys id, label, description, source, ...")
+        raise CodebookError(
+            f"{_where(path, label, None, line)}: each entry of '{list_key}' must be a mapping with keys id, label, description, source, ..."
+        )
     fid = raw.get("id")
     if isinstance(fid, str) and fid:
         label = fid
@@ -400,21 +434,32 @@ def _parse_frame(raw: Any, *, index: int, path: Path, line: int | None, default_
     for key in _FRAME_REQUIRED:
         value = raw.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise CodebookError(f"{_where(path, label, key, line)}: required, must be a non-empty string")
+            raise CodebookError(
+                f"{_where(path, label, key, line)}: required, must be a non-empty string"
+            )
     if not _ID.match(fid):
         raise CodebookError(
             f"{_where(path, label, 'id', line)}: {fid!r} must be snake_case (a-z, 0-9, _; starting with "
             "a letter) because it becomes a column name in coding files"
         )
-    lists = {k: _str_list(raw.get(k), path=path, frame=fid, key=k, line=line) for k in ("terms", "phrases", "patterns", "exclude")}
+    lists = {
+        k: _str_list(raw.get(k), path=path, frame=fid, key=k, line=line)
+        for k in ("terms", "phrases", "patterns", "exclude")
+    }
     for t in lists["terms"]:
         if any(ch.isspace() for ch in t):
-            raise CodebookError(f"{_where(path, fid, 'terms', line)}: {t!r} has a space; put multi-word indicators under 'phrases'")
+            raise CodebookError(
+                f"{_where(path, fid, 'terms', line)}: {t!r} has a space; put multi-word indicators under 'phrases'"
+            )
         if "*" in t[:-1] or t == "*":
-            raise CodebookError(f"{_where(path, fid, 'terms', line)}: {t!r}: '*' is only allowed at the end of a term (prefix match)")
+            raise CodebookError(
+                f"{_where(path, fid, 'terms', line)}: {t!r}: '*' is only allowed at the end of a term (prefix match)"
+            )
     for p in lists["phrases"]:
         if "..." in p.split()[0:1] or "..." in p.split()[-1:]:
-            raise CodebookError(f"{_where(path, fid, 'phrases', line)}: {p!r}: '...' (a gap of up to {_GAP_WORDS} words) must stand between two words")
+            raise CodebookError(
+                f"{_where(path, fid, 'phrases', line)}: {p!r}: '...' (a gap of up to {_GAP_WORDS} words) must stand between two words"
+            )
     for key in ("patterns", "exclude"):
         for p in lists[key]:
             _compile_pattern(p, path=path, frame=fid, key=key, line=line)
@@ -423,12 +468,18 @@ def _parse_frame(raw: Any, *, index: int, path: Path, line: int | None, default_
     scope = raw.get("exclude_scope", "sentence")
     for key, value in (("inflect", inflect), ("coder_only", coder_only)):
         if not isinstance(value, bool):
-            raise CodebookError(f"{_where(path, fid, key, line)}: must be true or false, got {value!r}")
+            raise CodebookError(
+                f"{_where(path, fid, key, line)}: must be true or false, got {value!r}"
+            )
     if scope not in ("sentence", "overlap"):
-        raise CodebookError(f"{_where(path, fid, 'exclude_scope', line)}: must be 'sentence' or 'overlap', got {scope!r}")
+        raise CodebookError(
+            f"{_where(path, fid, 'exclude_scope', line)}: must be 'sentence' or 'overlap', got {scope!r}"
+        )
     has_indicators = bool(lists["terms"] or lists["phrases"] or lists["patterns"])
     if coder_only and has_indicators:
-        raise CodebookError(f"{_where(path, fid, 'coder_only', line)}: a coder-only frame cannot have terms, phrases or patterns")
+        raise CodebookError(
+            f"{_where(path, fid, 'coder_only', line)}: a coder-only frame cannot have terms, phrases or patterns"
+        )
     if not coder_only and not has_indicators:
         raise CodebookError(
             f"{_where(path, fid, 'terms', line)}: the frame has no terms, phrases or patterns; add indicators "
@@ -440,17 +491,32 @@ def _parse_frame(raw: Any, *, index: int, path: Path, line: int | None, default_
         try:
             regex = re.compile(source, re.IGNORECASE | re.MULTILINE)
         except re.error as exc:  # e.g. the same named group in two patterns
-            raise CodebookError(f"{_where(path, fid, 'patterns', line)}: the patterns cannot be combined into one regex ({exc}); rename or drop named groups") from exc
+            raise CodebookError(
+                f"{_where(path, fid, 'patterns', line)}: the patterns cannot be combined into one regex ({exc}); rename or drop named groups"
+            ) from exc
     if lists["exclude"]:
         try:
-            excl = re.compile("|".join(f"(?:{p})" for p in lists["exclude"]), re.IGNORECASE | re.MULTILINE)
+            excl = re.compile(
+                "|".join(f"(?:{p})" for p in lists["exclude"]), re.IGNORECASE | re.MULTILINE
+            )
         except re.error as exc:
-            raise CodebookError(f"{_where(path, fid, 'exclude', line)}: the exclusions cannot be combined into one regex ({exc})") from exc
+            raise CodebookError(
+                f"{_where(path, fid, 'exclude', line)}: the exclusions cannot be combined into one regex ({exc})"
+            ) from exc
     return Frame(
-        id=fid, label=raw["label"].strip(), description=" ".join(raw["description"].split()),
-        source=" ".join(raw["source"].split()), terms=lists["terms"], phrases=lists["phrases"],
-        patterns=lists["patterns"], exclude=lists["exclude"], exclude_scope=scope, inflect=inflect,
-        coder_only=coder_only, regex=regex, exclude_regex=excl,
+        id=fid,
+        label=raw["label"].strip(),
+        description=" ".join(raw["description"].split()),
+        source=" ".join(raw["source"].split()),
+        terms=lists["terms"],
+        phrases=lists["phrases"],
+        patterns=lists["patterns"],
+        exclude=lists["exclude"],
+        exclude_scope=scope,
+        inflect=inflect,
+        coder_only=coder_only,
+        regex=regex,
+        exclude_regex=excl,
     )
 
 
@@ -464,36 +530,62 @@ def _load(path_str: str, mtime_ns: int) -> Codebook:
     except yaml.YAMLError as exc:
         raise CodebookError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
-        raise CodebookError(f"{path}: the file must be a YAML mapping with keys name, title, citation, description and frames")
+        raise CodebookError(
+            f"{path}: the file must be a YAML mapping with keys name, title, citation, description and frames"
+        )
     unknown = sorted(set(map(str, data)) - _TOP_KEYS)
     if unknown:
-        raise CodebookError(f"{_where(path, None, unknown[0])}: unknown top-level key (allowed: {', '.join(sorted(_TOP_KEYS))})")
+        raise CodebookError(
+            f"{_where(path, None, unknown[0])}: unknown top-level key (allowed: {', '.join(sorted(_TOP_KEYS))})"
+        )
     if ("frames" in data) == ("cues" in data):
-        raise CodebookError(f"{path}: needs exactly one of 'frames' (a frame codebook) or 'cues' (a cue lexicon)")
+        raise CodebookError(
+            f"{path}: needs exactly one of 'frames' (a frame codebook) or 'cues' (a cue lexicon)"
+        )
     list_key = "frames" if "frames" in data else "cues"
     for key in ("name", "title", "citation", "description"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise CodebookError(f"{_where(path, None, key)}: required, must be a non-empty string")
     if not _ID.match(data["name"]):
-        raise CodebookError(f"{_where(path, None, 'name')}: {data['name']!r} must be snake_case (a-z, 0-9, _)")
+        raise CodebookError(
+            f"{_where(path, None, 'name')}: {data['name']!r} must be snake_case (a-z, 0-9, _)"
+        )
     default_inflect = data.get("inflect", True)
     if not isinstance(default_inflect, bool):
         raise CodebookError(f"{_where(path, None, 'inflect')}: must be true or false")
     raw_frames = data[list_key]
     if not isinstance(raw_frames, list) or not raw_frames:
-        raise CodebookError(f"{_where(path, None, list_key)}: must be a non-empty YAML list of {list_key}")
+        raise CodebookError(
+            f"{_where(path, None, list_key)}: must be a non-empty YAML list of {list_key}"
+        )
     lines = _frame_lines(path, text, list_key)
     frames = []
     for i, raw in enumerate(raw_frames):
         line = lines[i] if i < len(lines) else None
-        frames.append(_parse_frame(raw, index=i, path=path, line=line, default_inflect=default_inflect, list_key=list_key))
+        frames.append(
+            _parse_frame(
+                raw,
+                index=i,
+                path=path,
+                line=line,
+                default_inflect=default_inflect,
+                list_key=list_key,
+            )
+        )
     ids = [f.id for f in frames]
     dupes = sorted({x for x in ids if ids.count(x) > 1})
     if dupes:
-        raise CodebookError(f"{_where(path, dupes[0], 'id')}: frame id used more than once; ids must be unique")
+        raise CodebookError(
+            f"{_where(path, dupes[0], 'id')}: frame id used more than once; ids must be unique"
+        )
     return Codebook(
-        name=data["name"], title=data["title"].strip(), citation=" ".join(data["citation"].split()),
-        description=" ".join(data["description"].split()), path=str(path), kind=list_key, frames=tuple(frames),
+        name=data["name"],
+        title=data["title"].strip(),
+        citation=" ".join(data["citation"].split()),
+        description=" ".join(data["description"].split()),
+        path=str(path),
+        kind=list_key,
+        frames=tuple(frames),
     )
 
 
@@ -539,12 +631,16 @@ def load_codebook(name_or_path: str | Path | Codebook = DEFAULT_CODEBOOK) -> Cod
         return name_or_path
     text = str(name_or_path).strip()
     if not text:
-        raise FileNotFoundError("codebook name is empty; pass a name such as 'semetko_valkenburg_2000' or a path to a .yml file")
+        raise FileNotFoundError(
+            "codebook name is empty; pass a name such as 'semetko_valkenburg_2000' or a path to a .yml file"
+        )
     shipped = CODEBOOK_DIR / f"{text}.yml"
     path = shipped if shipped.is_file() else Path(text).expanduser()
     if not path.is_file():
         names = ", ".join(p.stem for p in sorted(CODEBOOK_DIR.glob("*.yml")))
-        raise FileNotFoundError(f"codebook {text!r} is neither a shipped codebook ({names}) nor an existing file")
+        raise FileNotFoundError(
+            f"codebook {text!r} is neither a shipped codebook ({names}) nor an existing file"
+        )
     path = path.resolve()
     return _load(str(path), path.stat().st_mtime_ns)
 
@@ -571,14 +667,20 @@ def load_cues(path: str | Path | Codebook | None = None) -> Codebook:
 def _sentences_of(obj: Any, *, name: str = "sentences") -> pd.DataFrame:
     df = getattr(obj, "sentences", obj) if not isinstance(obj, pd.DataFrame) else obj
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"`{name}` must be the sentences table (a DataFrame) or a Corpus, got {type(obj).__name__}")
+        raise TypeError(
+            f"`{name}` must be the sentences table (a DataFrame) or a Corpus, got {type(obj).__name__}"
+        )
     missing = [c for c in ("article_id", "outlet", "sentence", "text") if c not in df.columns]
     if missing:
-        raise KeyError(f"`{name}` lacks column(s) {missing}; it needs article_id, outlet, sentence, text (see docs/architecture.md)")
+        raise KeyError(
+            f"`{name}` lacks column(s) {missing}; it needs article_id, outlet, sentence, text (see docs/architecture.md)"
+        )
     return df
 
 
-def _find(texts: Sequence[str], regex: re.Pattern) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def _find(
+    texts: Sequence[str], regex: re.Pattern
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Every match of ``regex`` in every text: (text index, start, end, matched string).
 
     Texts are searched in chunks joined by a separator, one ``finditer`` per chunk, which is
@@ -615,13 +717,20 @@ def _find(texts: Sequence[str], regex: re.Pattern) -> tuple[np.ndarray, np.ndarr
             starts.append(s)
             ends.append(e)
             found.append(text)
-    return np.asarray(idx, dtype=np.int64), np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64), found
+    return (
+        np.asarray(idx, dtype=np.int64),
+        np.asarray(starts, dtype=np.int64),
+        np.asarray(ends, dtype=np.int64),
+        found,
+    )
 
 
 _TAG_COLUMNS = ["article_id", "outlet", "sentence", "frame", "evidence", "start", "end"]
 
 
-def tag_sentences(sentences: pd.DataFrame | Any, codebook: str | Path | Codebook = DEFAULT_CODEBOOK) -> pd.DataFrame:
+def tag_sentences(
+    sentences: pd.DataFrame | Any, codebook: str | Path | Codebook = DEFAULT_CODEBOOK
+) -> pd.DataFrame:
     """Tag sentences with every frame of a codebook they match, keeping each match as evidence.
 
     Method: dictionary-based frame detection (the deductive, indicator-based approach reviewed
@@ -651,7 +760,11 @@ def tag_sentences(sentences: pd.DataFrame | Any, codebook: str | Path | Codebook
     df = _sentences_of(sentences)
     cb = load_codebook(codebook)
     texts = df["text"].fillna("").astype(str).tolist()
-    base = df["start"].to_numpy(dtype=np.int64) if "start" in df.columns else np.zeros(len(df), dtype=np.int64)
+    base = (
+        df["start"].to_numpy(dtype=np.int64)
+        if "start" in df.columns
+        else np.zeros(len(df), dtype=np.int64)
+    )
     parts = []
     for order, frame in enumerate(cb.frames):
         if frame.regex is None or not texts:
@@ -675,10 +788,25 @@ def tag_sentences(sentences: pd.DataFrame | Any, codebook: str | Path | Codebook
         idx, s, e = idx[keep], s[keep], e[keep]
         found = [f for f, k in zip(found, keep, strict=True) if k]
         parts.append(
-            pd.DataFrame({"_row": idx, "_order": order, "evidence": found, "start": base[idx] + s, "end": base[idx] + e})
+            pd.DataFrame(
+                {
+                    "_row": idx,
+                    "_order": order,
+                    "evidence": found,
+                    "start": base[idx] + s,
+                    "end": base[idx] + e,
+                }
+            )
         )
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(_TAG_COLUMNS, [str, str, "int64", str, str, "int64", "int64"], strict=True)})
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in zip(
+                    _TAG_COLUMNS, [str, str, "int64", str, str, "int64", "int64"], strict=True
+                )
+            }
+        )
     hits = pd.concat(parts, ignore_index=True)
     meta = df[["article_id", "outlet", "sentence"]].reset_index(drop=True)
     hits = pd.concat([meta.iloc[hits["_row"].to_numpy()].reset_index(drop=True), hits], axis=1)
@@ -688,7 +816,11 @@ def tag_sentences(sentences: pd.DataFrame | Any, codebook: str | Path | Codebook
     return out.astype({"sentence": "int64", "start": "int64", "end": "int64"})
 
 
-def sentence_frames(sentences: pd.DataFrame | Any, tags: pd.DataFrame, codebook: str | Path | Codebook = DEFAULT_CODEBOOK) -> pd.DataFrame:
+def sentence_frames(
+    sentences: pd.DataFrame | Any,
+    tags: pd.DataFrame,
+    codebook: str | Path | Codebook = DEFAULT_CODEBOOK,
+) -> pd.DataFrame:
     """Wide 0/1 table: one row per sentence, one column per frame (1 = tagged).
 
     Args:
@@ -709,13 +841,19 @@ def sentence_frames(sentences: pd.DataFrame | Any, tags: pd.DataFrame, codebook:
     cb = load_codebook(codebook)
     unknown = sorted(set(tags["frame"]) - set(cb.ids)) if len(tags) else []
     if unknown:
-        raise ValueError(f"`tags` has frames {unknown} that codebook {cb.name!r} does not define; tag with the same codebook")
+        raise ValueError(
+            f"`tags` has frames {unknown} that codebook {cb.name!r} does not define; tag with the same codebook"
+        )
     base = df[["article_id", "outlet", "sentence"]].copy()
-    base["in_quote"] = df["in_quote"].fillna(False).astype(bool).to_numpy() if "in_quote" in df.columns else False
+    base["in_quote"] = (
+        df["in_quote"].fillna(False).astype(bool).to_numpy() if "in_quote" in df.columns else False
+    )
     base["n_words"] = [len(_WORD.findall(t)) for t in df["text"].fillna("").astype(str)]
     base = base.sort_values(["article_id", "sentence"], kind="mergesort").reset_index(drop=True)
     present = tags[["article_id", "sentence", "frame"]].drop_duplicates().assign(_v=1)
-    wide = present.pivot_table(index=["article_id", "sentence"], columns="frame", values="_v", aggfunc="max", fill_value=0)
+    wide = present.pivot_table(
+        index=["article_id", "sentence"], columns="frame", values="_v", aggfunc="max", fill_value=0
+    )
     wide = wide.reindex(columns=cb.ids, fill_value=0)
     out = base.merge(wide, left_on=["article_id", "sentence"], right_index=True, how="left")
     out[cb.ids] = out[cb.ids].fillna(0).astype("int64")
@@ -738,7 +876,16 @@ def _plural(n: int, unit: str) -> str:
     return f"{n} {unit if n != 1 else unit[:-1]}"
 
 
-def _note(*, n: int, n_articles: int, method: str, minimum: int, unit: str, level: str, k: int | None = None) -> str:
+def _note(
+    *,
+    n: int,
+    n_articles: int,
+    method: str,
+    minimum: int,
+    unit: str,
+    level: str,
+    k: int | None = None,
+) -> str:
     notes = []
     if n == 0:
         return f"no {unit}"
@@ -749,9 +896,13 @@ def _note(*, n: int, n_articles: int, method: str, minimum: int, unit: str, leve
         # three (Hanley & Lippman-Hand 1983, JAMA 249(13)) gives an honest 95% bound instead.
         bound = 3 / n if k == 0 else 1 - 3 / n
         side = "upper" if k == 0 else "lower"
-        notes.append(f"{'none' if k == 0 else 'all'} of {_plural(n, unit)} matched: the bootstrap interval collapses to a point; the rule of three gives a 95% {side} bound of {max(0.0, min(1.0, bound)):.2f}")
+        notes.append(
+            f"{'none' if k == 0 else 'all'} of {_plural(n, unit)} matched: the bootstrap interval collapses to a point; the rule of three gives a 95% {side} bound of {max(0.0, min(1.0, bound)):.2f}"
+        )
     elif level == "sentence" and n_articles == 1:
-        notes.append("one article: the interval resamples its sentences and describes this article, not the outlet")
+        notes.append(
+            "one article: the interval resamples its sentences and describes this article, not the outlet"
+        )
     elif level == "sentence" and n_articles < stats.MIN_ARTICLES:
         notes.append(f"only {n_articles} articles: the interval is rough")
     if n < minimum:
@@ -760,8 +911,20 @@ def _note(*, n: int, n_articles: int, method: str, minimum: int, unit: str, leve
 
 
 _PREV_COLUMNS = [
-    "frame", "label", "outlet", "voice", "level", "n", "n_articles", "k", "share", "low", "high",
-    "too_small", "method", "note",
+    "frame",
+    "label",
+    "outlet",
+    "voice",
+    "level",
+    "n",
+    "n_articles",
+    "k",
+    "share",
+    "low",
+    "high",
+    "too_small",
+    "method",
+    "note",
 ]
 
 
@@ -827,31 +990,90 @@ def prevalence(
             part = table.loc[mask, ["article_id", "outlet", frame.id]]
             by_level = {
                 "sentence": (part, "article_id", min_sentences, "sentences"),
-                "article": (part.groupby(["outlet", "article_id"], as_index=False)[frame.id].max(), None, min_articles, "articles"),
+                "article": (
+                    part.groupby(["outlet", "article_id"], as_index=False)[frame.id].max(),
+                    None,
+                    min_articles,
+                    "articles",
+                ),
             }
             for level in LEVELS:
                 data, cluster, minimum, unit = by_level[level]
-                res = stats.group_intervals(
-                    data.rename(columns={frame.id: "_v"}), value="_v", group="outlet", cluster=cluster,
-                    stat="proportion", n_boot=n_boot, seed=seed, ci=ci, min_n=minimum,
-                ) if len(data) else pd.DataFrame(columns=["outlet"])
+                res = (
+                    stats.group_intervals(
+                        data.rename(columns={frame.id: "_v"}),
+                        value="_v",
+                        group="outlet",
+                        cluster=cluster,
+                        stat="proportion",
+                        n_boot=n_boot,
+                        seed=seed,
+                        ci=ci,
+                        min_n=minimum,
+                    )
+                    if len(data)
+                    else pd.DataFrame(columns=["outlet"])
+                )
                 res = res.set_index("outlet")
                 k_by = data.groupby("outlet")[frame.id].sum()
                 art_by = data.groupby("outlet")["article_id"].nunique()
                 for outlet in outlets:
                     if outlet in res.index:
                         r = res.loc[outlet]
-                        n, share, low, high, method = int(r["n"]), float(r["estimate"]), float(r["low"]), float(r["high"]), str(r["method"])
+                        n, share, low, high, method = (
+                            int(r["n"]),
+                            float(r["estimate"]),
+                            float(r["low"]),
+                            float(r["high"]),
+                            str(r["method"]),
+                        )
                     else:
-                        n, share, low, high, method = 0, math.nan, math.nan, math.nan, stats.METHOD_NONE
+                        n, share, low, high, method = (
+                            0,
+                            math.nan,
+                            math.nan,
+                            math.nan,
+                            stats.METHOD_NONE,
+                        )
                     n_art = int(art_by.get(outlet, 0))
-                    rows.append((
-                        frame.id, frame.label, outlet, voice, level, n, n_art, int(k_by.get(outlet, 0)), share, low, high,
-                        stats.too_small(n, minimum=minimum), method,
-                        _note(n=n, n_articles=n_art, method=method, minimum=minimum, unit=unit, level=level, k=int(k_by.get(outlet, 0))),
-                    ))
+                    rows.append(
+                        (
+                            frame.id,
+                            frame.label,
+                            outlet,
+                            voice,
+                            level,
+                            n,
+                            n_art,
+                            int(k_by.get(outlet, 0)),
+                            share,
+                            low,
+                            high,
+                            stats.too_small(n, minimum=minimum),
+                            method,
+                            _note(
+                                n=n,
+                                n_articles=n_art,
+                                method=method,
+                                minimum=minimum,
+                                unit=unit,
+                                level=level,
+                                k=int(k_by.get(outlet, 0)),
+                            ),
+                        )
+                    )
     out = pd.DataFrame(rows, columns=_PREV_COLUMNS)
-    return out.astype({"n": "int64", "n_articles": "int64", "k": "int64", "share": float, "low": float, "high": float, "too_small": bool})
+    return out.astype(
+        {
+            "n": "int64",
+            "n_articles": "int64",
+            "k": "int64",
+            "share": float,
+            "low": float,
+            "high": float,
+            "too_small": bool,
+        }
+    )
 
 
 def _ratio_interval(
@@ -888,8 +1110,20 @@ def _ratio_interval(
 
 
 _RATE_COLUMNS = [
-    "cue", "label", "outlet", "voice", "n_articles", "n_sentences", "n_words", "k", "per_1000",
-    "low", "high", "too_small", "method", "note",
+    "cue",
+    "label",
+    "outlet",
+    "voice",
+    "n_articles",
+    "n_sentences",
+    "n_words",
+    "k",
+    "per_1000",
+    "low",
+    "high",
+    "too_small",
+    "method",
+    "note",
 ]
 
 
@@ -944,7 +1178,11 @@ def cue_rates(
     outlets = sorted(table["outlet"].astype(str).unique())
     rows = []
     for cue in lex.frames:
-        per_sentence = counts.xs(cue.id, level="frame") if len(counts) and cue.id in counts.index.get_level_values("frame") else pd.Series(dtype="int64")
+        per_sentence = (
+            counts.xs(cue.id, level="frame")
+            if len(counts) and cue.id in counts.index.get_level_values("frame")
+            else pd.Series(dtype="int64")
+        )
         key = pd.MultiIndex.from_frame(table[["article_id", "sentence"]])
         k_all = per_sentence.reindex(key, fill_value=0).to_numpy(dtype=float)
         for voice, mask in _voice_masks(table, split_quotes):
@@ -960,21 +1198,69 @@ def cue_rates(
                 else:
                     k_u, w_u = k, w
                     method = stats.METHOD_IID if k.size >= 2 else stats.METHOD_NONE
-                est, low, high = _ratio_interval(k_u, w_u, per=1000.0, n_boot=n_boot, seed=seed, ci=ci)
+                est, low, high = _ratio_interval(
+                    k_u, w_u, per=1000.0, n_boot=n_boot, seed=seed, ci=ci
+                )
                 n_words = int(w.sum())
                 if n_words == 0:
                     method = stats.METHOD_NONE
-                note = _note(n=len(sub), n_articles=n_art, method=method, minimum=0, unit="sentences", level="sentence")
+                note = _note(
+                    n=len(sub),
+                    n_articles=n_art,
+                    method=method,
+                    minimum=0,
+                    unit="sentences",
+                    level="sentence",
+                )
                 if n_words and not k.sum():
-                    note = "; ".join(x for x in (note, f"no matches in {n_words:,} words: the bootstrap interval collapses to 0; the rule of three gives a 95% upper bound of {3000 / n_words:.1f} per 1,000 words") if x)
+                    note = "; ".join(
+                        x
+                        for x in (
+                            note,
+                            f"no matches in {n_words:,} words: the bootstrap interval collapses to 0; the rule of three gives a 95% upper bound of {3000 / n_words:.1f} per 1,000 words",
+                        )
+                        if x
+                    )
                 if n_words < min_words and len(sub):
-                    note = "; ".join(x for x in (note, f"fewer than {min_words} words: too small to conclude anything") if x)
-                rows.append((
-                    cue.id, cue.label, outlet, voice, n_art, len(sub), n_words, int(k.sum()), est, low, high,
-                    n_words < min_words, method, note,
-                ))
+                    note = "; ".join(
+                        x
+                        for x in (
+                            note,
+                            f"fewer than {min_words} words: too small to conclude anything",
+                        )
+                        if x
+                    )
+                rows.append(
+                    (
+                        cue.id,
+                        cue.label,
+                        outlet,
+                        voice,
+                        n_art,
+                        len(sub),
+                        n_words,
+                        int(k.sum()),
+                        est,
+                        low,
+                        high,
+                        n_words < min_words,
+                        method,
+                        note,
+                    )
+                )
     out = pd.DataFrame(rows, columns=_RATE_COLUMNS)
-    return out.astype({"n_articles": "int64", "n_sentences": "int64", "n_words": "int64", "k": "int64", "per_1000": float, "low": float, "high": float, "too_small": bool})
+    return out.astype(
+        {
+            "n_articles": "int64",
+            "n_sentences": "int64",
+            "n_words": "int64",
+            "k": "int64",
+            "per_1000": float,
+            "low": float,
+            "high": float,
+            "too_small": bool,
+        }
+    )
 
 
 def evidence(
@@ -1007,7 +1293,16 @@ def evidence(
     [['morality', 'moral; duty']]
     """
     df = _sentences_of(sentences)
-    columns = ["frame", "outlet", "article_id", "sentence", "in_quote", "matches", "n_matches", "text"]
+    columns = [
+        "frame",
+        "outlet",
+        "article_id",
+        "sentence",
+        "in_quote",
+        "matches",
+        "n_matches",
+        "text",
+    ]
     t = tags
     if frames is not None:
         t = t[t["frame"].isin(list(frames))]
@@ -1016,21 +1311,31 @@ def evidence(
     if t.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     frame_order = {f: i for i, f in enumerate(dict.fromkeys(tags["frame"]))}
-    g = t.sort_values("start", kind="mergesort").groupby(["frame", "outlet", "article_id", "sentence"], sort=False)
+    g = t.sort_values("start", kind="mergesort").groupby(
+        ["frame", "outlet", "article_id", "sentence"], sort=False
+    )
     agg = g["evidence"].agg(lambda x: "; ".join(dict.fromkeys(x))).rename("matches").to_frame()
     agg["n_matches"] = g["evidence"].agg(lambda x: len({v.lower() for v in x}))
     agg = agg.reset_index()
     info = df[["article_id", "sentence", "text"]].copy()
-    info["in_quote"] = df["in_quote"].fillna(False).astype(bool) if "in_quote" in df.columns else False
+    info["in_quote"] = (
+        df["in_quote"].fillna(False).astype(bool) if "in_quote" in df.columns else False
+    )
     agg = agg.merge(info, on=["article_id", "sentence"], how="left")
     agg["_f"] = agg["frame"].map(frame_order)
-    agg = agg.sort_values(["_f", "outlet", "n_matches", "article_id", "sentence"], ascending=[True, True, False, True, True], kind="mergesort")
+    agg = agg.sort_values(
+        ["_f", "outlet", "n_matches", "article_id", "sentence"],
+        ascending=[True, True, False, True, True],
+        kind="mergesort",
+    )
     if per_group > 0:
         agg = agg.groupby(["frame", "outlet"], sort=False).head(per_group)
     return agg[columns].reset_index(drop=True)
 
 
-def summary_text(table: pd.DataFrame, *, level: str = "sentence", voice: str = "all", top: int = 3) -> str:
+def summary_text(
+    table: pd.DataFrame, *, level: str = "sentence", voice: str = "all", top: int = 3
+) -> str:
     """A few computed sentences on a :func:`prevalence` or :func:`cue_rates` table, caveats first.
 
     Args:
@@ -1067,12 +1372,20 @@ def summary_text(table: pd.DataFrame, *, level: str = "sentence", voice: str = "
             sizes.append(f"{outlet}: {n_art}")
     lines.append("**Sample:** " + "; ".join(sizes) + ".")
     for outlet, part in t.groupby("outlet", sort=True):
-        ranked = part.dropna(subset=[value]).sort_values([value, key], ascending=[False, True], kind="mergesort").head(top)
+        ranked = (
+            part.dropna(subset=[value])
+            .sort_values([value, key], ascending=[False, True], kind="mergesort")
+            .head(top)
+        )
         ranked = ranked[ranked[value] > 0]
         if ranked.empty:
             lines.append(f"- **{outlet}**: no matches.")
             continue
-        fmt = (lambda r: f"{r['label']} {r[value]:.1f} per 1,000 words ({_ci_text(r, 1)})") if is_rate else (lambda r: f"{r['label']} {100 * r[value]:.0f}% ({_ci_text(r, 100)})")
+        fmt = (
+            (lambda r: f"{r['label']} {r[value]:.1f} per 1,000 words ({_ci_text(r, 1)})")
+            if is_rate
+            else (lambda r: f"{r['label']} {100 * r[value]:.0f}% ({_ci_text(r, 100)})")
+        )
         lines.append(f"- **{outlet}**: " + "; ".join(fmt(r) for _, r in ranked.iterrows()) + ".")
     single = sorted(t.loc[t["n_articles"] == 1, "outlet"].unique())
     small = sorted(t.loc[t["too_small"], "outlet"].unique())
@@ -1084,7 +1397,9 @@ def summary_text(table: pd.DataFrame, *, level: str = "sentence", voice: str = "
     if small:
         lines.append(f"**Too small to conclude:** {', '.join(small)} (cells flagged `too_small`).")
     if not single and not small:
-        lines.append("Intervals resample articles; overlapping intervals mean the data do not separate those outlets.")
+        lines.append(
+            "Intervals resample articles; overlapping intervals mean the data do not separate those outlets."
+        )
     return "\n\n".join(lines)
 
 
@@ -1126,12 +1441,18 @@ def _paired(a, b) -> tuple[np.ndarray, np.ndarray]:
     x = pd.Series(list(a), dtype=object)
     y = pd.Series(list(b), dtype=object)
     if len(x) != len(y):
-        raise ValueError(f"the two codings have different lengths ({len(x)} and {len(y)}); pass one code per unit for each coder")
+        raise ValueError(
+            f"the two codings have different lengths ({len(x)} and {len(y)}); pass one code per unit for each coder"
+        )
     keep = x.notna() & y.notna()
     return x[keep].to_numpy(), y[keep].to_numpy()
 
 
-def krippendorff_alpha(data: Sequence[Sequence[Any]] | np.ndarray | pd.DataFrame, *, level: Literal["nominal"] = "nominal") -> float:
+def krippendorff_alpha(
+    data: Sequence[Sequence[Any]] | np.ndarray | pd.DataFrame,
+    *,
+    level: Literal["nominal"] = "nominal",
+) -> float:
     """Krippendorff's alpha for nominal data, any number of coders, missing values allowed.
 
     Method: Krippendorff (2004, *Content Analysis*, 2nd ed., ch. 11; and 2011, "Computing
@@ -1151,7 +1472,9 @@ def krippendorff_alpha(data: Sequence[Sequence[Any]] | np.ndarray | pd.DataFrame
     0.095
     """
     if level != "nominal":
-        raise ValueError(f"level={level!r}: only 'nominal' is implemented (frame codes are categories)")
+        raise ValueError(
+            f"level={level!r}: only 'nominal' is implemented (frame codes are categories)"
+        )
     frame = pd.DataFrame(data).astype(object)
     values = frame.to_numpy(dtype=object)
     if values.ndim != 2:
@@ -1248,7 +1571,11 @@ def export_coding_sample(
         take = min(n_per_frame, pool.size)
         chosen.extend(sorted(rng.choice(pool, size=take, replace=False).tolist()) if take else [])
     pool = np.flatnonzero((stratum == "").to_numpy())
-    n_unmatched = round(unmatched_share / (1.0 - unmatched_share) * len(chosen)) if chosen else min(n_per_frame, pool.size)
+    n_unmatched = (
+        round(unmatched_share / (1.0 - unmatched_share) * len(chosen))
+        if chosen
+        else min(n_per_frame, pool.size)
+    )
     n_unmatched = min(n_unmatched, pool.size)
     if n_unmatched:
         chosen.extend(sorted(rng.choice(pool, size=n_unmatched, replace=False).tolist()))
@@ -1257,7 +1584,9 @@ def export_coding_sample(
     texts = df.set_index(["article_id", "sentence"])["text"]
     out = picked[["article_id", "outlet", "sentence"]].reset_index(drop=True)
     out.insert(0, "coding_id", np.arange(1, len(out) + 1, dtype=np.int64))
-    out["text"] = [texts.loc[(a, s)] for a, s in zip(out["article_id"], out["sentence"], strict=True)]
+    out["text"] = [
+        texts.loc[(a, s)] for a, s in zip(out["article_id"], out["sentence"], strict=True)
+    ]
     # object columns, so a user filling codes in pandas can write ints or strings
     for f in [*cb.ids, "notes"]:
         out[f] = pd.Series([""] * len(out), index=out.index, dtype=object)
@@ -1311,7 +1640,9 @@ def import_coding(
         raise FileNotFoundError(f"coding file {path} does not exist")
     raw = path.read_bytes().decode("utf-8-sig", errors="strict") if path.stat().st_size else ""
     if not raw.strip():
-        raise CodingError(f"{path}: the file is empty; export a sample with export_coding_sample() and fill it in")
+        raise CodingError(
+            f"{path}: the file is empty; export a sample with export_coding_sample() and fill it in"
+        )
     header_line = raw.splitlines()[0]
     delimiter = max([",", ";", "\t"], key=header_line.count)
     reader = csv.DictReader(io.StringIO(raw, newline=""), delimiter=delimiter)
@@ -1337,13 +1668,19 @@ def import_coding(
         try:
             cid_i, sent_i = int(float(cid)), int(float(sent))
         except ValueError:
-            raise CodingError(f"{path}, line {line}: coding_id {cid!r} and sentence {sent!r} must be whole numbers; do not edit these columns") from None
+            raise CodingError(
+                f"{path}, line {line}: coding_id {cid!r} and sentence {sent!r} must be whole numbers; do not edit these columns"
+            ) from None
         if (name, cid_i) in seen:
-            raise CodingError(f"{path}, line {line}: coding_id {cid_i} already appears on line {seen[(name, cid_i)]} for coder {name!r}; each sentence is coded once per coder")
+            raise CodingError(
+                f"{path}, line {line}: coding_id {cid_i} already appears on line {seen[(name, cid_i)]} for coder {name!r}; each sentence is coded once per coder"
+            )
         seen[(name, cid_i)] = line
         article = (rec.get("article_id") or "").strip()
         if not article:
-            raise CodingError(f"{path}, line {line}: article_id is empty; do not edit the id columns")
+            raise CodingError(
+                f"{path}, line {line}: article_id is empty; do not edit the id columns"
+            )
         for f in cb.ids:
             cell = (rec.get(f) or "").strip()
             if cell in ("0", "1", "0.0", "1.0"):
@@ -1351,21 +1688,47 @@ def import_coding(
             elif cell == "" and allow_blank:
                 value = pd.NA
             elif cell == "":
-                raise CodingError(f"{path}, line {line}, column {f!r}: blank; code every frame with 0 or 1 (or pass allow_blank=True to treat blanks as not coded)")
+                raise CodingError(
+                    f"{path}, line {line}, column {f!r}: blank; code every frame with 0 or 1 (or pass allow_blank=True to treat blanks as not coded)"
+                )
             else:
-                raise CodingError(f"{path}, line {line}, column {f!r}: {cell!r} is not 0 or 1; write 1 if the sentence carries the frame, else 0")
+                raise CodingError(
+                    f"{path}, line {line}, column {f!r}: {cell!r} is not 0 or 1; write 1 if the sentence carries the frame, else 0"
+                )
             rows.append((name, cid_i, article, sent_i, rec.get("text") or "", line, f, value))
     if not rows:
         raise CodingError(f"{path}: no coded rows below the header")
-    out = pd.DataFrame(rows, columns=["coder", "coding_id", "article_id", "sentence", "text", "line", "frame", "value"])
+    out = pd.DataFrame(
+        rows,
+        columns=["coder", "coding_id", "article_id", "sentence", "text", "line", "frame", "value"],
+    )
     out["_f"] = out["frame"].map({f: i for i, f in enumerate(cb.ids)})
-    out = out.sort_values(["coder", "coding_id", "_f"], kind="mergesort").drop(columns="_f").reset_index(drop=True)
-    return out.astype({"coding_id": "int64", "sentence": "int64", "line": "int64", "value": "Int64"})
+    out = (
+        out.sort_values(["coder", "coding_id", "_f"], kind="mergesort")
+        .drop(columns="_f")
+        .reset_index(drop=True)
+    )
+    return out.astype(
+        {"coding_id": "int64", "sentence": "int64", "line": "int64", "value": "Int64"}
+    )
 
 
 _AGREE_COLUMNS = [
-    "frame", "label", "coder", "n", "coder_yes", "codebook_yes", "both_yes", "observed", "kappa",
-    "alpha", "precision", "recall", "f1", "too_small", "note",
+    "frame",
+    "label",
+    "coder",
+    "n",
+    "coder_yes",
+    "codebook_yes",
+    "both_yes",
+    "observed",
+    "kappa",
+    "alpha",
+    "precision",
+    "recall",
+    "f1",
+    "too_small",
+    "note",
 ]
 
 
@@ -1414,27 +1777,40 @@ def agreement(
     """
     cb = load_codebook(codebook)
     df = _sentences_of(sentences)
-    missing = [c for c in ("coder", "article_id", "sentence", "frame", "value") if c not in coding.columns]
+    missing = [
+        c for c in ("coder", "article_id", "sentence", "frame", "value") if c not in coding.columns
+    ]
     if missing:
         raise KeyError(f"`coding` lacks column(s) {missing}; pass the output of import_coding()")
     if tags is None:
         tags = tag_sentences(df, cb)
     unknown_frames = sorted(set(coding["frame"]) - set(cb.ids))
     if unknown_frames:
-        raise CodingError(f"`coding` has frames {unknown_frames} that codebook {cb.name!r} does not define")
+        raise CodingError(
+            f"`coding` has frames {unknown_frames} that codebook {cb.name!r} does not define"
+        )
     texts = df.set_index(["article_id", "sentence"])["text"]
-    keys = pd.MultiIndex.from_frame(coding[["article_id", "sentence"]].astype({"sentence": "int64"}))
+    keys = pd.MultiIndex.from_frame(
+        coding[["article_id", "sentence"]].astype({"sentence": "int64"})
+    )
     known = keys.isin(texts.index)
     if not known.all():
         bad = coding.loc[~known].iloc[0]
-        where = f"line {bad['line']}" if "line" in coding.columns else f"row {int(np.flatnonzero(~known)[0])}"
+        where = (
+            f"line {bad['line']}"
+            if "line" in coding.columns
+            else f"row {int(np.flatnonzero(~known)[0])}"
+        )
         raise CodingError(
             f"coding {where}: sentence ({bad['article_id']!r}, {bad['sentence']}) is not in the sentences table; "
             "validate against the corpus the sample was exported from"
         )
     if check_text and "text" in coding.columns:
         current = texts.reindex(keys).to_numpy()
-        same = [" ".join(str(a).split()) == " ".join(str(b).split()) for a, b in zip(coding["text"], current, strict=True)]
+        same = [
+            " ".join(str(a).split()) == " ".join(str(b).split())
+            for a, b in zip(coding["text"], current, strict=True)
+        ]
         if not all(same):
             bad = coding.loc[~np.asarray(same)].iloc[0]
             where = f"line {bad['line']}" if "line" in coding.columns else "a row"
@@ -1442,7 +1818,9 @@ def agreement(
                 f"coding {where}: the text of sentence ({bad['article_id']!r}, {bad['sentence']}) differs from the corpus; "
                 "the corpus was rebuilt with different cleaning or sentence splitting: re-export the sample, or pass check_text=False"
             )
-    tagged = set(zip(tags["article_id"], tags["sentence"].astype("int64"), tags["frame"], strict=True))
+    tagged = set(
+        zip(tags["article_id"], tags["sentence"].astype("int64"), tags["frame"], strict=True)
+    )
     rows = []
     coders = sorted(coding["coder"].astype(str).unique())
     for frame in cb.frames:
@@ -1452,28 +1830,69 @@ def agreement(
                 continue  # the coder did not code this frame at all
             part = part[part["value"].notna()]
             human = part["value"].astype(int).to_numpy()
-            machine = np.array([int((a, int(s), frame.id) in tagged) for a, s in zip(part["article_id"], part["sentence"], strict=True)], dtype=int)
+            machine = np.array(
+                [
+                    int((a, int(s), frame.id) in tagged)
+                    for a, s in zip(part["article_id"], part["sentence"], strict=True)
+                ],
+                dtype=int,
+            )
             n = int(human.size)
             both = int(((human == 1) & (machine == 1)).sum())
             h_yes, m_yes = int(human.sum()), int(machine.sum())
             precision = both / m_yes if m_yes else math.nan
             recall = both / h_yes if h_yes else math.nan
-            f1 = 2 * precision * recall / (precision + recall) if m_yes and h_yes and (precision + recall) else math.nan
+            f1 = (
+                2 * precision * recall / (precision + recall)
+                if m_yes and h_yes and (precision + recall)
+                else math.nan
+            )
             kappa = cohens_kappa(machine, human) if n else math.nan
             alpha = krippendorff_alpha([machine, human]) if n else math.nan
             notes = []
             if frame.coder_only:
                 notes.append("coder-only frame: the codebook never tags it")
             if n and (h_yes in (0, n)) and (m_yes in (0, n)):
-                notes.append("no variation in the codes: kappa and alpha are undefined or uninformative")
+                notes.append(
+                    "no variation in the codes: kappa and alpha are undefined or uninformative"
+                )
             if n < min_n:
                 notes.append(f"fewer than {min_n} coded sentences: too small to conclude anything")
-            rows.append((
-                frame.id, frame.label, coder, n, h_yes, m_yes, both, float(np.mean(human == machine)) if n else math.nan,
-                kappa, alpha, precision, recall, f1, n < min_n, "; ".join(notes),
-            ))
+            rows.append(
+                (
+                    frame.id,
+                    frame.label,
+                    coder,
+                    n,
+                    h_yes,
+                    m_yes,
+                    both,
+                    float(np.mean(human == machine)) if n else math.nan,
+                    kappa,
+                    alpha,
+                    precision,
+                    recall,
+                    f1,
+                    n < min_n,
+                    "; ".join(notes),
+                )
+            )
     out = pd.DataFrame(rows, columns=_AGREE_COLUMNS)
-    return out.astype({"n": "int64", "coder_yes": "int64", "codebook_yes": "int64", "both_yes": "int64", "observed": float, "kappa": float, "alpha": float, "precision": float, "recall": float, "f1": float, "too_small": bool})
+    return out.astype(
+        {
+            "n": "int64",
+            "coder_yes": "int64",
+            "codebook_yes": "int64",
+            "both_yes": "int64",
+            "observed": float,
+            "kappa": float,
+            "alpha": float,
+            "precision": float,
+            "recall": float,
+            "f1": float,
+            "too_small": bool,
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1485,7 +1904,11 @@ def _select(table: pd.DataFrame, *, voice: str, level: str | None) -> pd.DataFra
     if level is not None and "level" in t.columns:
         t = t[t["level"] == level]
     if t.empty:
-        raise ValueError(f"no rows for voice={voice!r}" + (f", level={level!r}" if level else "") + "; check the table and the arguments")
+        raise ValueError(
+            f"no rows for voice={voice!r}"
+            + (f", level={level!r}" if level else "")
+            + "; check the table and the arguments"
+        )
     return t
 
 
@@ -1525,11 +1948,33 @@ def plot_prevalence(prev: pd.DataFrame, *, level: str = "sentence", voice: str =
         lo = np.clip(x - part["low"].to_numpy(dtype=float), 0, None)
         hi = np.clip(part["high"].to_numpy(dtype=float) - x, 0, None)
         color = f"C{j % 10}"
-        ax.errorbar(x, y, xerr=[np.nan_to_num(lo), np.nan_to_num(hi)], fmt="none", ecolor=color, alpha=0.6, lw=1)
+        ax.errorbar(
+            x,
+            y,
+            xerr=[np.nan_to_num(lo), np.nan_to_num(hi)],
+            fmt="none",
+            ecolor=color,
+            alpha=0.6,
+            lw=1,
+        )
         small = part["too_small"].fillna(True).to_numpy(dtype=bool)
-        ax.scatter(x[~small], y[~small], color=color, s=28, label=outlet if (~small).any() else None, zorder=3)
-        ax.scatter(x[small], y[small], facecolors="white", edgecolors=color, s=28, zorder=3,
-                   label=None if (~small).any() else outlet)
+        ax.scatter(
+            x[~small],
+            y[~small],
+            color=color,
+            s=28,
+            label=outlet if (~small).any() else None,
+            zorder=3,
+        )
+        ax.scatter(
+            x[small],
+            y[small],
+            facecolors="white",
+            edgecolors=color,
+            s=28,
+            zorder=3,
+            label=None if (~small).any() else outlet,
+        )
     ax.set_yticks(np.arange(len(labels)), labels)
     ax.invert_yaxis()
     unit = "sentences" if level == "sentence" else "articles"
@@ -1537,7 +1982,9 @@ def plot_prevalence(prev: pd.DataFrame, *, level: str = "sentence", voice: str =
     ax.set_xlim(-0.02, 1.02)
     sizes = t.groupby("outlet")[["n", "n_articles"]].first()
     ax.set_title(
-        f"Frame prevalence ({voice}, {unit}); " + ", ".join(f"{o}: n={int(r.n)}" for o, r in sizes.iterrows()), fontsize=8
+        f"Frame prevalence ({voice}, {unit}); "
+        + ", ".join(f"{o}: n={int(r.n)}" for o, r in sizes.iterrows()),
+        fontsize=8,
     )
     ax.legend(fontsize=7, loc="lower right", title="hollow = too small", title_fontsize=7)
     fig.tight_layout()
@@ -1565,8 +2012,16 @@ def plot_heatmap(prev: pd.DataFrame, *, level: str = "sentence", voice: str = "a
 
     t = _select(prev, voice=voice, level=level)
     labels = list(dict.fromkeys(t["label"]))
-    grid = t.pivot(index="outlet", columns="label", values="share").reindex(columns=labels).sort_index()
-    small = t.pivot(index="outlet", columns="label", values="too_small").reindex(columns=labels).sort_index()
+    grid = (
+        t.pivot(index="outlet", columns="label", values="share")
+        .reindex(columns=labels)
+        .sort_index()
+    )
+    small = (
+        t.pivot(index="outlet", columns="label", values="too_small")
+        .reindex(columns=labels)
+        .sort_index()
+    )
     n = t.groupby("outlet")["n"].first().reindex(grid.index)
     if ax is None:
         fig, ax = plt.subplots(figsize=(1.0 + 0.75 * len(labels), 1.2 + 0.55 * len(grid)))
@@ -1580,9 +2035,15 @@ def plot_heatmap(prev: pd.DataFrame, *, level: str = "sentence", voice: str = "a
             v = grid.iat[i, j]
             text = "–" if pd.isna(v) else f"{100 * v:.0f}%"
             dark = not pd.isna(v) and v > 0.6 * vmax
-            ax.text(j, i, text, ha="center", va="center", fontsize=7, color="white" if dark else "black")
+            ax.text(
+                j, i, text, ha="center", va="center", fontsize=7, color="white" if dark else "black"
+            )
             if bool(small.iat[i, j]):
-                ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="grey", lw=0))
+                ax.add_patch(
+                    plt.Rectangle(
+                        (j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="grey", lw=0
+                    )
+                )
     ax.set_xticks(np.arange(len(labels)), labels, rotation=40, ha="right", fontsize=7)
     ax.set_yticks(np.arange(len(grid)), [f"{o} (n={int(n[o])})" for o in grid.index], fontsize=8)
     ax.set_ylabel("outlet")
@@ -1623,8 +2084,14 @@ def plot_cue_rates(rates: pd.DataFrame, *, voice: str = "all", ax=None):
         x = part["per_1000"].to_numpy(dtype=float)
         lo = np.nan_to_num(np.clip(x - part["low"].to_numpy(dtype=float), 0, None))
         hi = np.nan_to_num(np.clip(part["high"].to_numpy(dtype=float) - x, 0, None))
-        ax.barh(y, x, height=height * 0.9, color=f"C{j % 10}", alpha=0.8,
-                label=f"{outlet} ({int(part['n_words'].iloc[0]):,} words)")
+        ax.barh(
+            y,
+            x,
+            height=height * 0.9,
+            color=f"C{j % 10}",
+            alpha=0.8,
+            label=f"{outlet} ({int(part['n_words'].iloc[0]):,} words)",
+        )
         ax.errorbar(x, y, xerr=[lo, hi], fmt="none", ecolor="black", lw=0.8)
     ax.set_yticks(np.arange(len(labels)), labels)
     ax.invert_yaxis()

@@ -36,8 +36,21 @@ def outlet_table(corpus: Corpus) -> pd.DataFrame:
     arts = corpus.articles
     if arts.empty:
         return pd.DataFrame(
-            columns=["outlet", "articles", "sentences", "words", "median_words", "min_words", "max_words",
-                     "quoted_share", "quotes", "first_published", "last_published", "printed_dates", "removed_lines"]
+            columns=[
+                "outlet",
+                "articles",
+                "sentences",
+                "words",
+                "median_words",
+                "min_words",
+                "max_words",
+                "quoted_share",
+                "quotes",
+                "first_published",
+                "last_published",
+                "printed_dates",
+                "removed_lines",
+            ]
         )
     rows = []
     for outlet, d in arts.groupby("outlet", sort=True):
@@ -65,10 +78,27 @@ def outlet_table(corpus: Corpus) -> pd.DataFrame:
 
 def article_table(corpus: Corpus) -> pd.DataFrame:
     """One row per article with its outlet, date (and where the date came from), headline and sizes."""
-    cols = ["article_id", "outlet", "published", "date_source", "headline", "byline",
-            "n_paragraphs", "n_sentences", "n_words", "n_quotes", "quoted_share", "n_removed", "duplicate_of"]
+    cols = [
+        "article_id",
+        "outlet",
+        "published",
+        "date_source",
+        "headline",
+        "byline",
+        "n_paragraphs",
+        "n_sentences",
+        "n_words",
+        "n_quotes",
+        "quoted_share",
+        "n_removed",
+        "duplicate_of",
+    ]
     arts = corpus.articles
-    return arts[[c for c in cols if c in arts.columns]].sort_values(["outlet", "article_id"]).reset_index(drop=True)
+    return (
+        arts[[c for c in cols if c in arts.columns]]
+        .sort_values(["outlet", "article_id"])
+        .reset_index(drop=True)
+    )
 
 
 def removed_by_reason(corpus: Corpus) -> pd.DataFrame:
@@ -79,7 +109,9 @@ def removed_by_reason(corpus: Corpus) -> pd.DataFrame:
     rem = corpus.removed
     if rem.empty:
         return pd.DataFrame({"outlet": corpus.outlets, "total": 0})
-    wide = rem.pivot_table(index="outlet", columns="reason", values="line", aggfunc="count", fill_value=0)
+    wide = rem.pivot_table(
+        index="outlet", columns="reason", values="line", aggfunc="count", fill_value=0
+    )
     wide = wide.reindex(sorted(wide.columns), axis=1)
     wide["total"] = wide.sum(axis=1)
     wide.columns.name = None
@@ -117,8 +149,15 @@ def plot_lengths(corpus: Corpus) -> plt.Figure:
         w = arts.loc[arts["outlet"] == outlet, "n_words"]
         ax.scatter(w, [i] * len(w), color="tab:blue", alpha=0.7, zorder=3)
         ax.plot([w.median()] * 2, [i - 0.3, i + 0.3], color="black", lw=2, zorder=4)
-        ax.annotate(f"n={len(w)}", (1.0, i), xycoords=("axes fraction", "data"), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(
+            f"n={len(w)}",
+            (1.0, i),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
     ax.set_yticks(range(len(outlets)), outlets)
     ax.set_xlabel("words in the cleaned body (points = articles, bar = median)")
     ax.set_xlim(left=0)
@@ -138,10 +177,21 @@ def plot_timeline(corpus: Corpus) -> plt.Figure:
         for i, outlet in enumerate(outlets):
             d = arts[arts["outlet"] == outlet]
             printed = d["date_source"] == "printed"
-            ax.scatter(d.loc[printed, "date"], [i] * int(printed.sum()), color="tab:green", zorder=3,
-                       label="printed" if i == 0 else None)
-            ax.scatter(d.loc[~printed, "date"], [i] * int((~printed).sum()), facecolors="none",
-                       edgecolors="tab:orange", zorder=3, label="inferred / manifest" if i == 0 else None)
+            ax.scatter(
+                d.loc[printed, "date"],
+                [i] * int(printed.sum()),
+                color="tab:green",
+                zorder=3,
+                label="printed" if i == 0 else None,
+            )
+            ax.scatter(
+                d.loc[~printed, "date"],
+                [i] * int((~printed).sum()),
+                facecolors="none",
+                edgecolors="tab:orange",
+                zorder=3,
+                label="inferred / manifest" if i == 0 else None,
+            )
         ax.legend(loc="best", fontsize=8)
     ax.set_yticks(range(len(outlets)), outlets)
     ax.set_xlabel("published")

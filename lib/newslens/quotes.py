@@ -191,7 +191,8 @@ class _Phrases:
             if i + n > len(toks):
                 continue
             if all(
-                self._norm(toks[i + j].group()) == cand[j] and text[toks[i + j - 1].end() : toks[i + j].start()].isspace()
+                self._norm(toks[i + j].group()) == cand[j]
+                and text[toks[i + j - 1].end() : toks[i + j].start()].isspace()
                 for j in range(1, n)
             ):
                 return _Hit(text, toks[i].start(), toks[i + n - 1].end())
@@ -212,7 +213,11 @@ class _Phrases:
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None) -> _Hit | None:
         toks = list(_PHRASE_TOKEN.finditer(text, pos, len(text) if endpos is None else endpos))
-        if not toks or toks[0].start() != pos or (pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "-")):
+        if (
+            not toks
+            or toks[0].start() != pos
+            or (pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "-"))
+        ):
             return None
         return self._hit_at(text, toks, 0)
 
@@ -244,7 +249,9 @@ def _lexicon_error(source: str, what: str) -> ValueError:
 
 def _read_yaml(path: Path, *, parameter: str) -> dict[str, Any]:
     if not path.is_file():
-        raise FileNotFoundError(f"{parameter}={str(path)!r}: no such file; pass a YAML lexicon file")
+        raise FileNotFoundError(
+            f"{parameter}={str(path)!r}: no such file; pass a YAML lexicon file"
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -265,10 +272,14 @@ def _roles_cached(path: str, mtime: float) -> Roles:
         if isinstance(roles, list):
             roles = {str(w): [w] for w in roles}
         if not isinstance(roles, dict):
-            raise _lexicon_error(path, f"group {group!r} must be a list of words or a mapping role -> words")
+            raise _lexicon_error(
+                path, f"group {group!r} must be a list of words or a mapping role -> words"
+            )
         for role, synonyms in roles.items():
             if not isinstance(synonyms, list) or not synonyms:
-                raise _lexicon_error(path, f"role {role!r} in group {group!r} needs a list of words")
+                raise _lexicon_error(
+                    path, f"role {role!r} in group {group!r} needs a list of words"
+                )
             for w in synonyms:
                 w = str(w).lower().strip()
                 words.setdefault(w, (str(role), str(group), "sg"))
@@ -277,7 +288,10 @@ def _roles_cached(path: str, mtime: float) -> Roles:
     for side, cues in (data.get("sides") or {}).items():
         for cue in cues or []:
             sides[str(cue).lower()] = str(side)
-    titles = {str(k).lower(): (None if v is None else str(v)) for k, v in (data.get("titles") or {}).items()}
+    titles = {
+        str(k).lower(): (None if v is None else str(v))
+        for k, v in (data.get("titles") or {}).items()
+    }
     gender: dict[str, str] = {}
     for g, ws in (data.get("gender") or {}).items():
         for w in ws or []:
@@ -285,10 +299,15 @@ def _roles_cached(path: str, mtime: float) -> Roles:
     people: dict[str, tuple[str, str]] = {}
     for name, entry in (data.get("people") or {}).items():
         if not isinstance(entry, dict) or "role" not in entry or "side" not in entry:
-            raise _lexicon_error(path, f"people: {name!r} needs 'role' and 'side' (e.g. {{role: president, side: russian}})")
+            raise _lexicon_error(
+                path,
+                f"people: {name!r} needs 'role' and 'side' (e.g. {{role: president, side: russian}})",
+            )
         role = str(entry["role"]).lower()
         if role not in words:
-            raise _lexicon_error(path, f"people: {name!r}: role {role!r} is not a role word of 'groups'")
+            raise _lexicon_error(
+                path, f"people: {name!r}: role {role!r} is not a role word of 'groups'"
+            )
         for key in {str(name).lower(), str(name).lower().split()[-1]}:
             people[key] = (role, str(entry["side"]))
     return Roles(
@@ -300,7 +319,10 @@ def _roles_cached(path: str, mtime: float) -> Roles:
         side_pattern=_Phrases(list(sides), ignore_case=True),
         titles=titles,
         title_pattern=re.compile(
-            r"(?:(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(titles, key=len, reverse=True))
+            r"(?:(?:"
+            + "|".join(
+                re.escape(t).replace(r"\ ", r"\s+") for t in sorted(titles, key=len, reverse=True)
+            )
             + r")\.?\s+)+",
             re.IGNORECASE,
         )
@@ -324,7 +346,9 @@ def load_roles(path: str | Path | None = None) -> Roles:
     """
     p = Path(path).expanduser().resolve() if path is not None else ROLES_FILE
     if not p.is_file():
-        raise FileNotFoundError(f"roles={str(path)!r}: no such file; pass a YAML file like {ROLES_FILE}")
+        raise FileNotFoundError(
+            f"roles={str(path)!r}: no such file; pass a YAML file like {ROLES_FILE}"
+        )
     return _roles_cached(str(p), p.stat().st_mtime)
 
 
@@ -355,13 +379,17 @@ def _verbs_cached(path: str, mtime: float) -> Verbs:
     data = _read_yaml(Path(path), parameter="verbs")
     entries = data.get("verbs")
     if not isinstance(entries, dict) or not entries:
-        raise _lexicon_error(path, "needs a non-empty 'verbs' mapping (lemma -> {class: neutral|loaded})")
+        raise _lexicon_error(
+            path, "needs a non-empty 'verbs' mapping (lemma -> {class: neutral|loaded})"
+        )
     forms: dict[str, tuple[str, str, bool]] = {}
     for lemma, spec in entries.items():
         spec = spec or {}
         cls = spec.get("class")
         if cls not in ("neutral", "loaded"):
-            raise _lexicon_error(path, f"verb {lemma!r} needs class: neutral or class: loaded, got {cls!r}")
+            raise _lexicon_error(
+                path, f"verb {lemma!r} needs class: neutral or class: loaded, got {cls!r}"
+            )
         lemma = str(lemma).lower()
         listed = [str(f).lower() for f in spec.get("forms") or []]
         surface = listed + ([lemma] if " " in lemma else _verb_forms(lemma))
@@ -385,7 +413,9 @@ def load_verbs(path: str | Path | None = None) -> Verbs:
     """
     p = Path(path).expanduser().resolve() if path is not None else VERBS_FILE
     if not p.is_file():
-        raise FileNotFoundError(f"verbs={str(path)!r}: no such file; pass a YAML file like {VERBS_FILE}")
+        raise FileNotFoundError(
+            f"verbs={str(path)!r}: no such file; pass a YAML file like {VERBS_FILE}"
+        )
     return _verbs_cached(str(p), p.stat().st_mtime)
 
 
@@ -423,13 +453,19 @@ def mask_quotes(body: str, spans: Sequence[QuoteSpanLike]) -> str:
     return "".join(chars)
 
 
-def _sentences(body: str, masked: str, spans: Sequence[QuoteSpanLike], verbs: Verbs) -> list[_Sentence]:
+def _sentences(
+    body: str, masked: str, spans: Sequence[QuoteSpanLike], verbs: Verbs
+) -> list[_Sentence]:
     """Sentences of the masked body; a quote never splits a sentence it sits in.
 
     A dedicated splitter (not ``segment.sentences``) because attribution needs the sentence
     *around* a quote: ``"It's over. We lost," he said.`` is one attribution unit here.
     """
-    ends_inside = {s.end for s in spans if body[s.start : s.end].rstrip("\"'\u201d\u2019 ").endswith(("." , "!", "?", "\u2026"))}
+    ends_inside = {
+        s.end
+        for s in spans
+        if body[s.start : s.end].rstrip("\"'\u201d\u2019 ").endswith((".", "!", "?", "\u2026"))
+    }
     out: list[_Sentence] = []
     pos = 0
     for p, para in enumerate(masked.split("\n\n")):
@@ -447,9 +483,14 @@ def _sentences(body: str, masked: str, spans: Sequence[QuoteSpanLike], verbs: Ve
                 word = re.search(r"([\w.]+)$", masked[cut:i])
                 nxt = masked[i + 1 : p_end].lstrip()
                 abbrev = word is not None and (
-                    word.group(1).lower().rstrip(".") in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))
+                    word.group(1).lower().rstrip(".") in _ABBREVIATIONS
+                    or re.fullmatch(r"[A-Z]", word.group(1))
                 )
-                boundary = not abbrev and bool(nxt) and (nxt[0].isupper() or nxt[0] in PLACEHOLDER + "\"'\u201c\u2018[(")
+                boundary = (
+                    not abbrev
+                    and bool(nxt)
+                    and (nxt[0].isupper() or nxt[0] in PLACEHOLDER + "\"'\u201c\u2018[(")
+                )
                 if boundary:
                     i += 1
             if boundary and masked[cut:i].strip():
@@ -484,11 +525,15 @@ class _Mention:
 
 
 _NAME_TOKEN = r"[A-Z][\w\u2019']*(?:-\s?[\w\u2019']+)*\.?"
-_NAME_RUN = re.compile(_NAME_TOKEN + r"(?:\s+(?:" + _NAME_TOKEN + r"|of\s+the|of|de|van|von|bin|al)(?![\w\-]))*")
+_NAME_RUN = re.compile(
+    _NAME_TOKEN + r"(?:\s+(?:" + _NAME_TOKEN + r"|of\s+the|of|de|van|von|bin|al)(?![\w\-]))*"
+)
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _PRONOUNS = {"he": ("sg", "male"), "she": ("sg", "female"), "they": ("pl", None)}
 _GROUP_PRONOUNS = frozenset({"one", "another"})
-_DETERMINERS = frozenset("a an the one another this that these those his her their its our some several".split())
+_DETERMINERS = frozenset(
+    "a an the one another this that these those his her their its our some several".split()
+)
 
 
 @cache
@@ -526,8 +571,14 @@ def _name_mentions(masked: str, s0: int, s1: int, si: int, roles: Roles) -> list
             hit = None
             for pat in (roles.title_pattern, roles.pattern, roles.side_pattern):
                 mm = pat.match(masked, pos, end)
-                if mm and mm.end() > pos and (
-                    mm.end() == end or not masked[mm.end()].isalnum() or masked[mm.end() - 1].isspace()
+                if (
+                    mm
+                    and mm.end() > pos
+                    and (
+                        mm.end() == end
+                        or not masked[mm.end()].isalnum()
+                        or masked[mm.end() - 1].isspace()
+                    )
                 ):
                     hit = mm
                     break
@@ -535,7 +586,11 @@ def _name_mentions(masked: str, s0: int, s1: int, si: int, roles: Roles) -> list
             if hit is not None:
                 cue = hit.group().strip()
                 profile.append((cue, "title"))
-                gender = gender or roles.titles.get(cue.lower().rstrip(".")) or roles.gender.get(cue.lower())
+                gender = (
+                    gender
+                    or roles.titles.get(cue.lower().rstrip("."))
+                    or roles.gender.get(cue.lower())
+                )
                 pos = hit.end()
                 # "Pentagon's Defense Intelligence Agency": a possessive cue ends the run.
                 if re.match(r"['\u2019]s\b", masked[pos:end]):
@@ -544,7 +599,11 @@ def _name_mentions(masked: str, s0: int, s1: int, si: int, roles: Roles) -> list
             if word is None:
                 break
             tok = word.group()
-            if tok.lower().rstrip(".") in stops or (tok.isupper() and len(tok) > 1) or not tok[:1].isupper():
+            if (
+                tok.lower().rstrip(".") in stops
+                or (tok.isupper() and len(tok) > 1)
+                or not tok[:1].isupper()
+            ):
                 pos += len(tok)
                 continue
             break
@@ -555,7 +614,9 @@ def _name_mentions(masked: str, s0: int, s1: int, si: int, roles: Roles) -> list
         for w in re.finditer(r"(?:[^\s]|-\s(?=[a-z]))+", masked[pos:end]):
             tok = w.group()
             low = tok.lower()
-            if (roles.pattern.match(low) and roles.pattern.match(low).end() == len(low)) or low in roles.sides:
+            if (
+                roles.pattern.match(low) and roles.pattern.match(low).end() == len(low)
+            ) or low in roles.sides:
                 break
             if not tok[:1].isupper() and low not in ("de", "van", "von", "bin", "al"):
                 break
@@ -565,7 +626,16 @@ def _name_mentions(masked: str, s0: int, s1: int, si: int, roles: Roles) -> list
         text = masked[pos:name_end].rstrip(".,")
         if not text or _POSSESSIVE.search(text) or text.lower() in stops:
             continue
-        mention = _Mention(pos, pos + len(text), si, "name", text, name=_clean_name(text), gender=gender, profile=profile)
+        mention = _Mention(
+            pos,
+            pos + len(text),
+            si,
+            "name",
+            text,
+            name=_clean_name(text),
+            gender=gender,
+            profile=profile,
+        )
         # "Anna Kovacs" looks like a person's name; "Drama Theatre", "Defense Intelligence Agency"
         # do not (a place or body head word, or a role word right after the run).
         words = text.split()
@@ -588,7 +658,9 @@ def _is_modified_noun(word: str, verbs: Verbs) -> bool:
     return word.endswith("s") and not word.endswith("ss")  # a plural noun follows: a modifier
 
 
-def _role_mentions(masked: str, s0: int, s1: int, si: int, roles: Roles, verbs: Verbs) -> list[_Mention]:
+def _role_mentions(
+    masked: str, s0: int, s1: int, si: int, roles: Roles, verbs: Verbs
+) -> list[_Mention]:
     matches = list(roles.pattern.finditer(masked, s0, s1))
     out = []
     for k, m in enumerate(matches):
@@ -608,7 +680,12 @@ def _role_mentions(masked: str, s0: int, s1: int, si: int, roles: Roles, verbs: 
             if low in _DETERMINERS:
                 keep.insert(0, w)
                 break
-            if low in stops or low in verbs.forms or low.endswith(("ly", "ing")) or any(c.isdigit() for c in w):
+            if (
+                low in stops
+                or low in verbs.forms
+                or low.endswith(("ly", "ing"))
+                or any(c.isdigit() for c in w)
+            ):
                 break
             keep.insert(0, w)
         start = max(s0, m.start() - len(" ".join(keep)) - (1 if keep else 0))
@@ -642,7 +719,13 @@ def _pronoun_mentions(masked: str, s0: int, s1: int, si: int, verbs: Verbs) -> l
             nxt = re.match(r"[a-z]*", after).group()
             # "one says", "another adds:", "Another breaks down" are pronouns; "one video", "One of"
             # are not: the word after a pronoun is a verb (in the lexicon, or ending in -s).
-            if not after or after[0] in ",:." or nxt in verbs.forms or (nxt.endswith("s") and nxt not in ("was", "is", "has")) or nxt == "who":
+            if (
+                not after
+                or after[0] in ",:."
+                or nxt in verbs.forms
+                or (nxt.endswith("s") and nxt not in ("was", "is", "has"))
+                or nxt == "who"
+            ):
                 out.append(_Mention(a, b, si, "group-pronoun", masked[a:b], number="sg"))
             continue
         number, gender = _PRONOUNS[word]
@@ -650,7 +733,9 @@ def _pronoun_mentions(masked: str, s0: int, s1: int, si: int, verbs: Verbs) -> l
     return out
 
 
-def _sentence_mentions(masked: str, sent: _Sentence, si: int, roles: Roles, verbs: Verbs) -> list[_Mention]:
+def _sentence_mentions(
+    masked: str, sent: _Sentence, si: int, roles: Roles, verbs: Verbs
+) -> list[_Mention]:
     names = _name_mentions(masked, sent.start, sent.end, si, roles)
     found = names + _pronoun_mentions(masked, sent.start, sent.end, si, verbs)
     for r in _role_mentions(masked, sent.start, sent.end, si, roles, verbs):
@@ -659,7 +744,9 @@ def _sentence_mentions(masked: str, sent: _Sentence, si: int, roles: Roles, verb
         # second person.
         host = _name_for_role(masked, r, names)
         if host is not None:
-            host.profile.append((r.profile[0][0], "appositive" if host.start < r.start else "premodifier"))
+            host.profile.append(
+                (r.profile[0][0], "appositive" if host.start < r.start else "premodifier")
+            )
             host.role, host.role_group = host.role or r.role, host.role_group or r.role_group
             host.gender = host.gender or r.gender
             continue
@@ -677,7 +764,9 @@ def _name_for_role(masked: str, r: _Mention, names: list[_Mention]) -> _Mention 
         closes = re.match(r"\s*(?:[,.;:)\u2591\n]|\Z)", masked[r.start + len(r.profile[0][0]) :])
         if (
             0 <= r.start - n.end <= 30
-            and re.fullmatch(r",\s*(?:\d+,\s*)?(?:an?\s+|the\s+|of\s+(?:the\s+)?(?:[\w\-]+\s+){0,3})?", gap_after)
+            and re.fullmatch(
+                r",\s*(?:\d+,\s*)?(?:an?\s+|the\s+|of\s+(?:the\s+)?(?:[\w\-]+\s+){0,3})?", gap_after
+            )
             and closes
         ):
             return n
@@ -685,7 +774,9 @@ def _name_for_role(masked: str, r: _Mention, names: list[_Mention]) -> _Mention 
         if 0 <= n.start - r.end <= 2 and re.fullmatch(r"\s*", gap_before):
             return n
         # "One reconnaissance officer, Vladimir," / "Commander of the ... brigade, Mr Fomenko".
-        if 0 <= n.start - r.end <= 120 and re.fullmatch(r"(?:\s+(?:of|in|at)\s+[^,.;:]*)?\s*,\s*(?:Mr|Mrs|Ms|Dr)?\.?\s*", gap_before):
+        if 0 <= n.start - r.end <= 120 and re.fullmatch(
+            r"(?:\s+(?:of|in|at)\s+[^,.;:]*)?\s*,\s*(?:Mr|Mrs|Ms|Dr)?\.?\s*", gap_before
+        ):
             after = masked[n.end : n.end + 3]
             if after.startswith(",") or gap_before.strip(" ,") == "":
                 return n
@@ -752,7 +843,9 @@ def _verb_matches(doc: _Doc, a: int, b: int) -> list[_Hit]:
     return list(doc.verbs.pattern.finditer(doc.masked, a, b))
 
 
-def _build(paragraphs: Sequence[str], spans: Sequence[QuoteSpanLike], roles: Roles, verbs: Verbs) -> _Doc:
+def _build(
+    paragraphs: Sequence[str], spans: Sequence[QuoteSpanLike], roles: Roles, verbs: Verbs
+) -> _Doc:
     body = "\n\n".join(paragraphs)
     for s in spans:
         if not (0 <= s.start < s.end <= len(body)):
@@ -762,9 +855,24 @@ def _build(paragraphs: Sequence[str], spans: Sequence[QuoteSpanLike], roles: Rol
             )
     masked = mask_quotes(body, spans)
     sentences = _sentences(body, masked, spans, verbs)
-    by_sentence = [_sentence_mentions(masked, st, i, roles, verbs) for i, st in enumerate(sentences)]
+    by_sentence = [
+        _sentence_mentions(masked, st, i, roles, verbs) for i, st in enumerate(sentences)
+    ]
     mentions = [m for ms in by_sentence for m in ms]
-    doc = _Doc(body, masked, list(paragraphs), sentences, mentions, by_sentence, list(spans), roles, verbs, {}, set(), {})
+    doc = _Doc(
+        body,
+        masked,
+        list(paragraphs),
+        sentences,
+        mentions,
+        by_sentence,
+        list(spans),
+        roles,
+        verbs,
+        {},
+        set(),
+        {},
+    )
     _people(doc)
     _side_prior(doc)
     for m in mentions:
@@ -780,9 +888,16 @@ def _people(doc: _Doc) -> None:
             continue
         after = doc.masked[m.end : m.end + 60]
         subject = doc.verbs.pattern.match(
-            after, re.match(r"(?:\s*,[^,.;:\u2591]{0,50},)?\s*(?:\w+ly\s+|has\s+|had\s+|have\s+|also\s+)*", after).end()
+            after,
+            re.match(
+                r"(?:\s*,[^,.;:\u2591]{0,50},)?\s*(?:\w+ly\s+|has\s+|had\s+|have\s+|also\s+)*",
+                after,
+            ).end(),
         )
-        titled = any(w in ("title", "premodifier", "appositive") for _, w in m.profile) or m.role is not None
+        titled = (
+            any(w in ("title", "premodifier", "appositive") for _, w in m.profile)
+            or m.role is not None
+        )
         if titled or subject or m.looks_personal:
             person_names.add(m.name)
     surnames = {n.split()[-1].lower() for n in person_names}
@@ -791,7 +906,9 @@ def _people(doc: _Doc) -> None:
             person_names.add(m.name)
     for name in person_names:
         same = [n for n in person_names if n.split()[-1].lower() == name.split()[-1].lower()]
-        first = {n: min(x.start for x in doc.mentions if x.kind == "name" and x.name == n) for n in same}
+        first = {
+            n: min(x.start for x in doc.mentions if x.kind == "name" and x.name == n) for n in same
+        }
         doc.canonical[name] = max(same, key=lambda n: (len(n.split()), len(n), -first[n]))
     doc.person = {doc.canonical[n] for n in person_names}
 
@@ -852,7 +969,9 @@ def _compatible(doc: _Doc, pronoun: _Mention, cand: _Mention) -> bool:
         return False  # unresolved
     if not _is_person(doc, t):
         return False
-    number = "pl" if (t.kind == "role" and t.number == "pl" and cand.kind != "group-pronoun") else "sg"
+    number = (
+        "pl" if (t.kind == "role" and t.number == "pl" and cand.kind != "group-pronoun") else "sg"
+    )
     if cand.kind == "pronoun":
         number = cand.number
     if number != pronoun.number:
@@ -881,7 +1000,12 @@ def _resolve(doc: _Doc, m: _Mention) -> None:
                     return
     elif m.kind == "group-pronoun":
         m.referent = _group_antecedent(doc, m)
-    elif m.kind == "role" and m.number == "sg" and not m.collective and re.match(r"(?i)the\b", m.text):
+    elif (
+        m.kind == "role"
+        and m.number == "sg"
+        and not m.collective
+        and re.match(r"(?i)the\b", m.text)
+    ):
         # "the Ukrainian leader" after "Zelensky said ...": the same person, if the roles agree.
         for si in range(m.sentence - 1, max(-1, m.sentence - 1 - 3), -1):
             for c in doc.by_sentence[si]:
@@ -965,7 +1089,9 @@ def _ad_hoc(doc: _Doc, si: int, a: int, b: int) -> _Mention | None:
         return None
     start = a + text.index(words)
     side = _side_of(words, doc.roles)
-    mention = _Mention(start, start + len(words), si, "other", words, name=words, profile=[(words, "name")])
+    mention = _Mention(
+        start, start + len(words), si, "other", words, name=words, profile=[(words, "name")]
+    )
     if side and words.lower().rstrip("'s\u2019") in doc.roles.sides:
         # A country or capital as speaker ("Ukraine says", "Moscow claimed") speaks as a government.
         mention.role, mention.role_group = "government", "official"
@@ -1000,14 +1126,32 @@ def _subject_before(doc: _Doc, si: int, verb: _Hit) -> tuple[_Mention | None, st
         parts = [(mm.start(), mm.end()) for mm in re.finditer(r"[^,]+", pre)]
         for a, b in reversed(parts):
             piece = pre[a:b].strip()
-            starts_role = doc.roles.pattern.match(piece) is not None and not piece[:1].isupper() or (
-                doc.roles.pattern.match(piece) is not None and _mention_in(doc, si, st.start + a, st.start + b) is None
+            starts_role = (
+                doc.roles.pattern.match(piece) is not None
+                and not piece[:1].isupper()
+                or (
+                    doc.roles.pattern.match(piece) is not None
+                    and _mention_in(doc, si, st.start + a, st.start + b) is None
+                )
             )
-            if not piece or starts_role or re.match(r"(?i)(?:\d|a\b|an\b|the\b|who\b|whose\b|which\b|of\b|from\b|\w+ing\b)", piece):
+            if (
+                not piece
+                or starts_role
+                or re.match(
+                    r"(?i)(?:\d|a\b|an\b|the\b|who\b|whose\b|which\b|of\b|from\b|\w+ing\b)", piece
+                )
+            ):
                 if re.match(r"(?i)(?:a|an|the)\b", piece):
                     m = _mention_in(doc, si, st.start + a, st.start + b)
-                    if m is not None and m.kind == "role" and m.text.lower().startswith(("a ", "an ")):
-                        return m, "appositive subject"  # "In a clip, a soldier, making a call, says"
+                    if (
+                        m is not None
+                        and m.kind == "role"
+                        and m.text.lower().startswith(("a ", "an "))
+                    ):
+                        return (
+                            m,
+                            "appositive subject",
+                        )  # "In a clip, a soldier, making a call, says"
                 continue
             m = _mention_in(doc, si, st.start + a, st.start + b)
             if m is not None:
@@ -1029,7 +1173,9 @@ def _subject_before(doc: _Doc, si: int, verb: _Hit) -> tuple[_Mention | None, st
     return _clause_subject(doc, si, verb.start()), "coordinated clause"
 
 
-def _speaker_after(doc: _Doc, si: int, span: QuoteSpanLike, verb: _Hit) -> tuple[_Mention | None, str]:
+def _speaker_after(
+    doc: _Doc, si: int, span: QuoteSpanLike, verb: _Hit
+) -> tuple[_Mention | None, str]:
     between = doc.masked[span.end : verb.start()]
     if _words_between(between) == 0:
         # Inverted: '"...," said Jane Smith, a spokeswoman' / 'according to officials'.
@@ -1037,7 +1183,9 @@ def _speaker_after(doc: _Doc, si: int, span: QuoteSpanLike, verb: _Hit) -> tuple
         m = _mention_in(doc, si, verb.end(), end, last=False)
         if m is None:
             stop = re.search(r"[,.;:]", doc.masked[verb.end() : end])
-            m = _ad_hoc(doc, si, verb.end(), verb.end() + (stop.start() if stop else end - verb.end()))
+            m = _ad_hoc(
+                doc, si, verb.end(), verb.end() + (stop.start() if stop else end - verb.end())
+            )
         return m, "verb-after, inverted"
     m = _mention_in(doc, si, span.end, verb.start())
     return (m or _ad_hoc(doc, si, span.end, verb.start())), "verb-after"
@@ -1058,7 +1206,14 @@ def _find(doc: _Doc, span: QuoteSpanLike, short: bool) -> _Found:
         vs = _verb_matches(doc, doc.sentences[s_first].start, span.start)
         if vs and PLACEHOLDER not in doc.masked[vs[-1].end() : span.start]:
             mention, rule = _subject_before(doc, s_first, vs[-1])
-            return _Found(vs[-1], mention, None, "verb-before colon" + ("" if rule == "subject" else f", {rule}"), (s_first,), True)
+            return _Found(
+                vs[-1],
+                mention,
+                None,
+                "verb-before colon" + ("" if rule == "subject" else f", {rule}"),
+                (s_first,),
+                True,
+            )
     # 1. '"...," he said' / '"...," said X' right after the quote.
     for v in _verb_matches(doc, span.end, doc.sentences[s_last].end):
         between = doc.masked[span.end : v.start()]
@@ -1086,11 +1241,22 @@ def _find(doc: _Doc, span: QuoteSpanLike, short: bool) -> _Found:
         if crossed and short:
             break
         mention, rule = _subject_before(doc, s_first, v)
-        return _Found(v, mention, None, "verb-before" + ("" if rule == "subject" else f", {rule}"), (s_first,), not crossed)
+        return _Found(
+            v,
+            mention,
+            None,
+            "verb-before" + ("" if rule == "subject" else f", {rule}"),
+            (s_first,),
+            not crossed,
+        )
     # 3. A verb later in the sentence ("'...' the city council said in a statement").
     for v in _verb_matches(doc, span.end, doc.sentences[s_last].end):
         between = doc.masked[span.end : v.start()]
-        if PLACEHOLDER not in between and _words_between(between) <= 12 and not _BOUNDARY.search(between):
+        if (
+            PLACEHOLDER not in between
+            and _words_between(between) <= 12
+            and not _BOUNDARY.search(between)
+        ):
             mention, rule = _speaker_after(doc, s_last, span, v)
             return _Found(v, mention, None, "verb-after, far", (s_last,), True)
         break
@@ -1105,7 +1271,9 @@ def _find(doc: _Doc, span: QuoteSpanLike, short: bool) -> _Found:
     return _Found(sentences=(s_first,))
 
 
-def _speech(doc: _Doc, span: QuoteSpanLike, found: _Found, short: bool, chained: bool) -> tuple[bool, str]:
+def _speech(
+    doc: _Doc, span: QuoteSpanLike, found: _Found, short: bool, chained: bool
+) -> tuple[bool, str]:
     """Is the quote someone's speech, or a title, lyric or scare quote? (see module docs)."""
     st = doc.sentences[_sentence_at(doc, span.start)]
     before = doc.masked[st.start : span.start]
@@ -1118,20 +1286,32 @@ def _speech(doc: _Doc, span: QuoteSpanLike, found: _Found, short: bool, chained:
     if chained:
         return True, "continues the previous speaker's quote"
     if short:
-        return False, f"short ({_inner_words(doc, span)} words) with no reporting verb: scare quote or term"
+        return (
+            False,
+            f"short ({_inner_words(doc, span)} words) with no reporting verb: scare quote or term",
+        )
     if found.verb is not None:
         return True, f"reporting verb {found.verb.group()!r} (across a clause boundary)"
     return True, "full sentence(s) in quote marks"
 
 
-_WHERE_PRIORITY = {"appositive": 0, "premodifier": 1, "noun phrase": 1, "description": 2, "title": 3, "name": 4}
+_WHERE_PRIORITY = {
+    "appositive": 0,
+    "premodifier": 1,
+    "noun phrase": 1,
+    "description": 2,
+    "title": 3,
+    "name": 4,
+}
 
 
 def _profile(doc: _Doc, target: _Mention) -> list[tuple[int, int, str, str]]:
     """(priority, position, cue, where) for every description of the speaker in the article."""
     if target.kind == "name":
         key = doc.canonical.get(target.name, target.name)
-        same = [m for m in doc.mentions if m.kind == "name" and doc.canonical.get(m.name, m.name) == key]
+        same = [
+            m for m in doc.mentions if m.kind == "name" and doc.canonical.get(m.name, m.name) == key
+        ]
     else:
         same = [target]
     out = []
@@ -1141,7 +1321,9 @@ def _profile(doc: _Doc, target: _Mention) -> list[tuple[int, int, str, str]]:
     return sorted(out)
 
 
-def _group(doc: _Doc, target: _Mention | None) -> tuple[str | None, str | None, str | None, str, str]:
+def _group(
+    doc: _Doc, target: _Mention | None
+) -> tuple[str | None, str | None, str | None, str, str]:
     """(role, role_group, side, group, group_cue) of a speaker, with the words that decided it."""
     if target is None:
         return None, None, None, "unknown", "no speaker"
@@ -1201,7 +1383,12 @@ def _names(doc: _Doc, mention: _Mention | None) -> tuple[str | None, str | None,
         text = _squash(target.text)
         head = doc.roles.pattern.search(text)
         canonical = target.role
-        if head and head.group()[:1].isupper() and target.collective and target.role_group == "organisation":
+        if (
+            head
+            and head.group()[:1].isupper()
+            and target.collective
+            and target.role_group == "organisation"
+        ):
             canonical = head.group()  # a proper name: "the Red Cross" -> "Red Cross"
         if mention.kind == "group-pronoun":
             text = f"{mention.text} ({text})"
@@ -1209,13 +1396,17 @@ def _names(doc: _Doc, mention: _Mention | None) -> tuple[str | None, str | None,
     return _squash(target.text), _squash(target.text), target
 
 
-def _continues(doc: _Doc, prev_span: QuoteSpanLike, span: QuoteSpanLike, prev_found: _Found) -> bool:
+def _continues(
+    doc: _Doc, prev_span: QuoteSpanLike, span: QuoteSpanLike, prev_found: _Found
+) -> bool:
     """A quote continues the previous one when it follows in the same or the next paragraph and
     nothing but the previous quote's own attribution ("..., he said.") stands between them."""
     if span.paragraph_start - prev_span.paragraph_end not in (0, 1):
         return False
     tail = _sentence_at(doc, prev_span.end - 1)
-    allowed = [(doc.sentences[i].start, doc.sentences[i].end) for i in (*prev_found.sentences, tail)]
+    allowed = [
+        (doc.sentences[i].start, doc.sentences[i].end) for i in (*prev_found.sentences, tail)
+    ]
     for i in range(prev_span.end, span.start):
         if doc.masked[i].isspace() or doc.masked[i] == PLACEHOLDER:
             continue
@@ -1225,7 +1416,10 @@ def _continues(doc: _Doc, prev_span: QuoteSpanLike, span: QuoteSpanLike, prev_fo
 
 
 def _evidence(doc: _Doc, sentences: Sequence[int]) -> str:
-    return " \u2026 ".join(_squash(doc.body[doc.sentences[i].start : doc.sentences[i].end]) for i in sorted(set(sentences)))
+    return " \u2026 ".join(
+        _squash(doc.body[doc.sentences[i].start : doc.sentences[i].end])
+        for i in sorted(set(sentences))
+    )
 
 
 def attribute(
@@ -1279,8 +1473,12 @@ def attribute(
         founds.append(found)
         prev = out[-1] if out else None
         prev_span = spans[k - 1] if k else None
-        same_sentence = prev_span is not None and _sentence_at(doc, prev_span.start) == _sentence_at(doc, span.start)
-        can_inherit = found.verb is None and prev is not None and prev.is_speech and prev.speaker is not None
+        same_sentence = prev_span is not None and _sentence_at(
+            doc, prev_span.start
+        ) == _sentence_at(doc, span.start)
+        can_inherit = (
+            found.verb is None and prev is not None and prev.is_speech and prev.speaker is not None
+        )
         chained = can_inherit and same_sentence
         continues = can_inherit and (chained or _continues(doc, prev_span, span, founds[-2]))
         is_speech, speech_cue = _speech(doc, span, found, short, continues)
@@ -1288,10 +1486,23 @@ def attribute(
         if inherit is not None:
             out.append(
                 Attribution(
-                    span.quote_id, inherit.speaker, inherit.speaker_canonical, inherit.mention, inherit.verb,
-                    inherit.verb_text, inherit.verb_class, inherit.role, inherit.role_group, inherit.side,
-                    inherit.group, inherit.group_cue, True, speech_cue if not chained else speech_cue,
-                    "same sentence as previous quote" if chained else "continuation of previous quote",
+                    span.quote_id,
+                    inherit.speaker,
+                    inherit.speaker_canonical,
+                    inherit.mention,
+                    inherit.verb,
+                    inherit.verb_text,
+                    inherit.verb_class,
+                    inherit.role,
+                    inherit.role_group,
+                    inherit.side,
+                    inherit.group,
+                    inherit.group_cue,
+                    True,
+                    speech_cue if not chained else speech_cue,
+                    "same sentence as previous quote"
+                    if chained
+                    else "continuation of previous quote",
                     inherit.evidence,
                 )
             )
@@ -1299,8 +1510,22 @@ def attribute(
         if not is_speech:
             out.append(
                 Attribution(
-                    span.quote_id, None, None, None, None, None, None, None, None, None, "not speech",
-                    "", False, speech_cue, found.rule, _evidence(doc, found.sentences),
+                    span.quote_id,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "not speech",
+                    "",
+                    False,
+                    speech_cue,
+                    found.rule,
+                    _evidence(doc, found.sentences),
                 )
             )
             continue
@@ -1315,10 +1540,21 @@ def attribute(
             sentences.append(target.sentence)
         out.append(
             Attribution(
-                span.quote_id, speaker, canonical,
+                span.quote_id,
+                speaker,
+                canonical,
                 _squash(found.mention.text) if found.mention is not None else None,
-                verb, verb_text, verb_class, role, role_group, side, group, group_cue,
-                True, speech_cue, found.rule if speaker else (found.rule + ", speaker unknown"),
+                verb,
+                verb_text,
+                verb_class,
+                role,
+                role_group,
+                side,
+                group,
+                group_cue,
+                True,
+                speech_cue,
+                found.rule if speaker else (found.rule + ", speaker unknown"),
                 _evidence(doc, sentences),
             )
         )
@@ -1361,7 +1597,9 @@ def same_speaker(predicted: str | None, gold: str | None) -> bool:
     return p == g or (bool(p.split()) and bool(g.split()) and p.split()[-1] == g.split()[-1])
 
 
-def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, *, min_overlap: float = 0.5) -> dict[str, float]:
+def evaluate(
+    predicted: pd.DataFrame, gold: pd.DataFrame, *, min_overlap: float = 0.5
+) -> dict[str, float]:
     """Quote F1 and speaker accuracy of attributions against hand labels.
 
     Method: per article, speech quotes are matched one-to-one, greedily by decreasing
@@ -1406,7 +1644,11 @@ def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, *, min_overlap: float 
         g_sp = [g for g in g_all if g["is_speech"]]
         p_sp = [p for p in p_all if p["is_speech"]]
         scored = sorted(
-            ((text_overlap(p["text"], g["text"]), i, j) for i, p in enumerate(p_sp) for j, g in enumerate(g_sp)),
+            (
+                (text_overlap(p["text"], g["text"]), i, j)
+                for i, p in enumerate(p_sp)
+                for j, g in enumerate(g_sp)
+            ),
             key=lambda t: (-t[0], t[1], t[2]),
         )
         used_p, used_g = set(), set()
@@ -1418,7 +1660,10 @@ def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, *, min_overlap: float 
                 used_g.add(j)
                 pairs.append((p_sp[i], g_sp[j]))
         for g in (g for g in g_all if not g["is_speech"] and g.get("where", "body") == "body"):
-            if any(not p["is_speech"] and text_overlap(p["text"], g["text"]) >= min_overlap for p in p_all):
+            if any(
+                not p["is_speech"] and text_overlap(p["text"], g["text"]) >= min_overlap
+                for p in p_all
+            ):
                 not_speech_hits += 1
     n_gold = int(gold["is_speech"].sum())
     n_pred = int(predicted["is_speech"].sum())
@@ -1442,11 +1687,18 @@ def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, *, min_overlap: float 
         "precision": precision,
         "recall": recall,
         "f1": f1,
-        "speaker_accuracy": share([same_speaker(norm(p["speaker_canonical"]), norm(g["speaker_canonical"])) for p, g in pairs]),
+        "speaker_accuracy": share(
+            [
+                same_speaker(norm(p["speaker_canonical"]), norm(g["speaker_canonical"]))
+                for p, g in pairs
+            ]
+        ),
         "verb_accuracy": share([norm(p["verb"]) == norm(g["verb_lemma"]) for p, g in pairs]),
         "group_accuracy": share([norm(p["group"]) == norm(g["group"]) for p, g in pairs]),
         "not_speech_gold": n_not,
-        "not_speech_accuracy": share([True] * not_speech_hits + [False] * (n_not - not_speech_hits)),
+        "not_speech_accuracy": share(
+            [True] * not_speech_hits + [False] * (n_not - not_speech_hits)
+        ),
     }
 
 
@@ -1455,30 +1707,69 @@ def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, *, min_overlap: float 
 
 #: Columns of :func:`table`, in order.
 COLUMNS = [
-    "article_id", "outlet", "quote_id", "text", "speaker", "speaker_canonical", "verb", "verb_class",
-    "group", "group_cue", "is_speech", "start", "end", "paragraph_start", "paragraph_end", "evidence",
-    "mention", "verb_text", "role", "role_group", "side", "speech_cue", "rule",
+    "article_id",
+    "outlet",
+    "quote_id",
+    "text",
+    "speaker",
+    "speaker_canonical",
+    "verb",
+    "verb_class",
+    "group",
+    "group_cue",
+    "is_speech",
+    "start",
+    "end",
+    "paragraph_start",
+    "paragraph_end",
+    "evidence",
+    "mention",
+    "verb_text",
+    "role",
+    "role_group",
+    "side",
+    "speech_cue",
+    "rule",
 ]
 
 
-def _rows(article_id: str, outlet: str, spans: Sequence[Any], atts: Sequence[Attribution]) -> list[dict[str, Any]]:
+def _rows(
+    article_id: str, outlet: str, spans: Sequence[Any], atts: Sequence[Attribution]
+) -> list[dict[str, Any]]:
     rows = []
     for s, a in zip(spans, atts):
         d = a.to_dict()
-        d.update(article_id=article_id, outlet=outlet, text=s.text, start=s.start, end=s.end,
-                 paragraph_start=s.paragraph_start, paragraph_end=s.paragraph_end)
+        d.update(
+            article_id=article_id,
+            outlet=outlet,
+            text=s.text,
+            start=s.start,
+            end=s.end,
+            paragraph_start=s.paragraph_start,
+            paragraph_end=s.paragraph_end,
+        )
         rows.append({c: d[c] for c in COLUMNS})
     return rows
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=COLUMNS)
-    df = df.astype({"quote_id": "int64", "start": "int64", "end": "int64", "paragraph_start": "int64",
-                    "paragraph_end": "int64", "is_speech": "bool"})
+    df = df.astype(
+        {
+            "quote_id": "int64",
+            "start": "int64",
+            "end": "int64",
+            "paragraph_start": "int64",
+            "paragraph_end": "int64",
+            "is_speech": "bool",
+        }
+    )
     return df.sort_values(["article_id", "quote_id"], kind="mergesort").reset_index(drop=True)
 
 
-def table(corpus: Any, *, roles: str | Path | None = None, verbs: str | Path | None = None) -> pd.DataFrame:
+def table(
+    corpus: Any, *, roles: str | Path | None = None, verbs: str | Path | None = None
+) -> pd.DataFrame:
     """One row per direct quote of a corpus, with its speaker, reporting verb and group.
 
     Method: :func:`attribute` on every article's body and quote spans (the corpus ``quotes``
@@ -1505,12 +1796,28 @@ def table(corpus: Any, *, roles: str | Path | None = None, verbs: str | Path | N
     """
     arts = corpus.articles
     qs = corpus.quotes
-    for name, df, need in (("articles", arts, {"article_id", "outlet", "body"}),
-                           ("quotes", qs, {"article_id", "quote_id", "text", "start", "end",
-                                           "paragraph_start", "paragraph_end", "mark"})):
+    for name, df, need in (
+        ("articles", arts, {"article_id", "outlet", "body"}),
+        (
+            "quotes",
+            qs,
+            {
+                "article_id",
+                "quote_id",
+                "text",
+                "start",
+                "end",
+                "paragraph_start",
+                "paragraph_end",
+                "mark",
+            },
+        ),
+    ):
         missing = need - set(df.columns)
         if missing:
-            raise ValueError(f"corpus.{name}: missing columns {sorted(missing)}; build the corpus with newslens.load_corpus")
+            raise ValueError(
+                f"corpus.{name}: missing columns {sorted(missing)}; build the corpus with newslens.load_corpus"
+            )
     by_article = {aid: part for aid, part in qs.groupby("article_id", sort=True)}
     rows: list[dict[str, Any]] = []
     for art in arts.sort_values("article_id").itertuples(index=False):
@@ -1518,16 +1825,30 @@ def table(corpus: Any, *, roles: str | Path | None = None, verbs: str | Path | N
         if part is None or part.empty:
             continue
         spans = [
-            Span(int(r.quote_id), int(r.start), int(r.end), str(r.text), int(r.paragraph_start),
-                 int(r.paragraph_end), str(r.mark))
+            Span(
+                int(r.quote_id),
+                int(r.start),
+                int(r.end),
+                str(r.text),
+                int(r.paragraph_start),
+                int(r.paragraph_end),
+                str(r.mark),
+            )
             for r in part.sort_values("quote_id").itertuples(index=False)
         ]
         paragraphs = str(art.body).split("\n\n")
-        rows += _rows(art.article_id, art.outlet, spans, attribute(paragraphs, spans, roles=roles, verbs=verbs))
+        rows += _rows(
+            art.article_id,
+            art.outlet,
+            spans,
+            attribute(paragraphs, spans, roles=roles, verbs=verbs),
+        )
     return _frame(rows)
 
 
-def from_file(path: str | Path, *, roles: str | Path | None = None, verbs: str | Path | None = None) -> list[dict[str, Any]]:
+def from_file(
+    path: str | Path, *, roles: str | Path | None = None, verbs: str | Path | None = None
+) -> list[dict[str, Any]]:
     """The quotes of one article file, attributed (used by ``python -m newslens quotes PATH``).
 
     Reads with :func:`newslens.textio.read_text`, cleans with :func:`newslens.clean.article`
@@ -1552,7 +1873,9 @@ def from_file(path: str | Path, *, roles: str | Path | None = None, verbs: str |
 
     p = Path(path)
     if not p.is_file():
-        raise FileNotFoundError(f"path={str(path)!r}: no such file; give one article as .txt or .html")
+        raise FileNotFoundError(
+            f"path={str(path)!r}: no such file; give one article as .txt or .html"
+        )
     text = textio.read_text(p.read_bytes(), source=str(p))
     art = clean.html(text) if p.suffix.lower() in (".html", ".htm") else clean.article(text)
     spans = segment.quotes(art.paragraphs)
@@ -1568,7 +1891,9 @@ def _speech_rows(t: pd.DataFrame) -> pd.DataFrame:
     return t[t["is_speech"]]
 
 
-def quote_share(corpus: Any, quotes_table: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+def quote_share(
+    corpus: Any, quotes_table: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0
+) -> pd.DataFrame:
     """Share of body words inside speech quotes, per article and per outlet with an interval.
 
     Method: per article, words in speech quotes / words in the body (``segment.tokens``); per
@@ -1584,15 +1909,21 @@ def quote_share(corpus: Any, quotes_table: pd.DataFrame, *, n_boot: int = 2000, 
 
     arts = corpus.articles.sort_values("article_id")
     sp = _speech_rows(quotes_table)
-    quoted = sp.groupby("article_id")["text"].apply(lambda s: sum(len(segment.tokens(x)) for x in s))
-    per = pd.DataFrame({
-        "article_id": arts["article_id"].to_numpy(),
-        "outlet": arts["outlet"].to_numpy(),
-        "body_words": [len(segment.tokens(b)) for b in arts["body"]],
-    })
+    quoted = sp.groupby("article_id")["text"].apply(
+        lambda s: sum(len(segment.tokens(x)) for x in s)
+    )
+    per = pd.DataFrame(
+        {
+            "article_id": arts["article_id"].to_numpy(),
+            "outlet": arts["outlet"].to_numpy(),
+            "body_words": [len(segment.tokens(b)) for b in arts["body"]],
+        }
+    )
     per["quoted_words"] = per["article_id"].map(quoted).fillna(0).astype("int64")
     per["share"] = per["quoted_words"] / per["body_words"].where(per["body_words"] > 0)
-    out = stats.group_intervals(per, value="share", group="outlet", n_boot=n_boot, seed=seed, min_n=stats.MIN_ARTICLES)
+    out = stats.group_intervals(
+        per, value="share", group="outlet", n_boot=n_boot, seed=seed, min_n=stats.MIN_ARTICLES
+    )
     sums = per.groupby("outlet")[["quoted_words", "body_words"]].sum().reset_index()
     return out.merge(sums, on="outlet", how="left")
 
@@ -1614,15 +1945,21 @@ def voices(quotes_table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (outlet, who), part in sp.groupby(["outlet", "speaker_canonical"], sort=True):
         ex = part.loc[part["n_words"].idxmax()]
-        rows.append({
-            "outlet": outlet, "speaker_canonical": who,
-            "group": part["group"].mode().sort_values().iloc[0],
-            "n_quotes": len(part), "n_words": int(part["n_words"].sum()),
-            "n_articles": part["article_id"].nunique(), "example": ex["text"],
-        })
+        rows.append(
+            {
+                "outlet": outlet,
+                "speaker_canonical": who,
+                "group": part["group"].mode().sort_values().iloc[0],
+                "n_quotes": len(part),
+                "n_words": int(part["n_words"].sum()),
+                "n_articles": part["article_id"].nunique(),
+                "example": ex["text"],
+            }
+        )
     out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(["outlet", "n_quotes", "speaker_canonical"], ascending=[True, False, True],
-                           kind="mergesort").reset_index(drop=True)
+    return out.sort_values(
+        ["outlet", "n_quotes", "speaker_canonical"], ascending=[True, False, True], kind="mergesort"
+    ).reset_index(drop=True)
 
 
 def speakers(quotes_table: pd.DataFrame) -> pd.DataFrame:
@@ -1636,18 +1973,34 @@ def speakers(quotes_table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for outlet, part in quotes_table.groupby("outlet", sort=True):
         sp = part[part["is_speech"]]
-        named = sp["speaker_canonical"].notna() & sp["role"].ne(sp["speaker_canonical"]) & (
-            sp["speaker_canonical"].str[:1].str.isupper().fillna(False)
+        named = (
+            sp["speaker_canonical"].notna()
+            & sp["role"].ne(sp["speaker_canonical"])
+            & (sp["speaker_canonical"].str[:1].str.isupper().fillna(False))
         )
-        rows.append({
-            "outlet": outlet, "n_articles": part["article_id"].nunique(), "n_quotes": len(sp),
-            "n_not_speech": int((~part["is_speech"]).sum()),
-            "n_speakers": sp.loc[named, "speaker_canonical"].nunique(),
-            "n_unnamed": int((sp["speaker_canonical"].notna() & ~named).sum()),
-            "n_unknown": int(sp["speaker_canonical"].isna().sum()),
-        })
-    return pd.DataFrame(rows, columns=["outlet", "n_articles", "n_quotes", "n_not_speech", "n_speakers",
-                                       "n_unnamed", "n_unknown"])
+        rows.append(
+            {
+                "outlet": outlet,
+                "n_articles": part["article_id"].nunique(),
+                "n_quotes": len(sp),
+                "n_not_speech": int((~part["is_speech"]).sum()),
+                "n_speakers": sp.loc[named, "speaker_canonical"].nunique(),
+                "n_unnamed": int((sp["speaker_canonical"].notna() & ~named).sum()),
+                "n_unknown": int(sp["speaker_canonical"].isna().sum()),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "outlet",
+            "n_articles",
+            "n_quotes",
+            "n_not_speech",
+            "n_speakers",
+            "n_unnamed",
+            "n_unknown",
+        ],
+    )
 
 
 def _shares(sp: pd.DataFrame, column: str, *, n_boot: int, seed: int) -> pd.DataFrame:
@@ -1660,14 +2013,34 @@ def _shares(sp: pd.DataFrame, column: str, *, n_boot: int, seed: int) -> pd.Data
     parts = []
     for level in levels:
         d = sp.assign(hit=(sp[column].fillna("unknown") == level).astype(float))
-        r = stats.group_intervals(d, value="hit", group="outlet", cluster="article_id", stat="proportion",
-                                  n_boot=n_boot, seed=seed, min_n=stats.MIN_SENTENCES)
+        r = stats.group_intervals(
+            d,
+            value="hit",
+            group="outlet",
+            cluster="article_id",
+            stat="proportion",
+            n_boot=n_boot,
+            seed=seed,
+            min_n=stats.MIN_SENTENCES,
+        )
         r.insert(1, column, level)
         r.insert(2, "count", r["outlet"].map(d.groupby("outlet")["hit"].sum()).astype("int64"))
         parts.append(r)
     if not parts:
-        return pd.DataFrame(columns=["outlet", column, "count", "n", "n_clusters", "estimate", "low", "high",
-                                     "too_small", "method"])
+        return pd.DataFrame(
+            columns=[
+                "outlet",
+                column,
+                "count",
+                "n",
+                "n_clusters",
+                "estimate",
+                "low",
+                "high",
+                "too_small",
+                "method",
+            ]
+        )
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["outlet", column], kind="mergesort").reset_index(drop=True)
 
@@ -1694,7 +2067,9 @@ def verb_shares(quotes_table: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0
     ``none``. Method and columns as in :func:`group_shares`, with ``verb_class`` for ``group``.
     """
     sp = _speech_rows(quotes_table).copy()
-    sp["verb_class"] = sp["verb_class"].where(~sp["rule"].str.startswith(("continuation", "same sentence")), None)
+    sp["verb_class"] = sp["verb_class"].where(
+        ~sp["rule"].str.startswith(("continuation", "same sentence")), None
+    )
     sp["verb_class"] = sp["verb_class"].fillna("none")
     return _shares(sp, "verb_class", n_boot=n_boot, seed=seed)
 
@@ -1707,10 +2082,19 @@ def verb_counts(quotes_table: pd.DataFrame) -> pd.DataFrame:
     sp = sp[sp["verb"].notna() & ~sp["rule"].str.startswith(("continuation", "same sentence"))]
     rows = []
     for (outlet, verb, cls), part in sp.groupby(["outlet", "verb", "verb_class"], sort=True):
-        rows.append({"outlet": outlet, "verb": verb, "verb_class": cls, "count": len(part),
-                     "example": part.iloc[0]["evidence"]})
+        rows.append(
+            {
+                "outlet": outlet,
+                "verb": verb,
+                "verb_class": cls,
+                "count": len(part),
+                "example": part.iloc[0]["evidence"],
+            }
+        )
     out = pd.DataFrame(rows, columns=["outlet", "verb", "verb_class", "count", "example"])
-    return out.sort_values(["outlet", "count", "verb"], ascending=[True, False, True], kind="mergesort").reset_index(drop=True)
+    return out.sort_values(
+        ["outlet", "count", "verb"], ascending=[True, False, True], kind="mergesort"
+    ).reset_index(drop=True)
 
 
 def examples(quotes_table: pd.DataFrame, *, k: int = 3, seed: int = 0) -> pd.DataFrame:
@@ -1724,12 +2108,19 @@ def examples(quotes_table: pd.DataFrame, *, k: int = 3, seed: int = 0) -> pd.Dat
     sp = _speech_rows(quotes_table)
     if sp.empty or k <= 0:
         return pd.DataFrame(columns=cols)
-    picked = [part.sample(n=min(k, len(part)), random_state=seed) for _, part in sp.groupby("outlet", sort=True)]
+    picked = [
+        part.sample(n=min(k, len(part)), random_state=seed)
+        for _, part in sp.groupby("outlet", sort=True)
+    ]
     out = pd.concat(picked)[cols]
-    return out.sort_values(["outlet", "article_id", "quote_id"], kind="mergesort").reset_index(drop=True)
+    return out.sort_values(["outlet", "article_id", "quote_id"], kind="mergesort").reset_index(
+        drop=True
+    )
 
 
-def plot_shares(shares: pd.DataFrame, *, column: str | None = None, title: str = "", xlabel: str = "share"):
+def plot_shares(
+    shares: pd.DataFrame, *, column: str | None = None, title: str = "", xlabel: str = "share"
+):
     """Dot-and-interval plot of an interval table (:func:`group_shares`, :func:`verb_shares`,
     :func:`quote_share`): one panel per level of ``column`` (or one panel when None), one row per
     outlet, labelled with ``n``; hollow markers where the cell is ``too_small``.
@@ -1740,8 +2131,13 @@ def plot_shares(shares: pd.DataFrame, *, column: str | None = None, title: str =
     import matplotlib.pyplot as plt
 
     levels = [None] if column is None else sorted(shares[column].unique())
-    fig, axes = plt.subplots(1, max(len(levels), 1), figsize=(3.2 * max(len(levels), 1) + 1.5, 0.45 * shares["outlet"].nunique() + 1.6),
-                             sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        1,
+        max(len(levels), 1),
+        figsize=(3.2 * max(len(levels), 1) + 1.5, 0.45 * shares["outlet"].nunique() + 1.6),
+        sharey=True,
+        squeeze=False,
+    )
     outlets = sorted(shares["outlet"].unique())
     for ax, level in zip(axes[0], levels):
         part = shares if level is None else shares[shares[column] == level]
@@ -1751,9 +2147,23 @@ def plot_shares(shares: pd.DataFrame, *, column: str | None = None, title: str =
         ax.hlines(list(y), low.fillna(est), high.fillna(est), color="0.4", lw=2)
         small = part["too_small"].fillna(True).astype(bool)
         ax.scatter(est[~small], [i for i, s in zip(y, small) if not s], color="C0", zorder=3)
-        ax.scatter(est[small], [i for i, s in zip(y, small) if s], facecolors="white", edgecolors="C0", zorder=3)
+        ax.scatter(
+            est[small],
+            [i for i, s in zip(y, small) if s],
+            facecolors="white",
+            edgecolors="C0",
+            zorder=3,
+        )
         for i, n in enumerate(part["n"].fillna(0).astype(int)):
-            ax.annotate(f"n={n}", (1.0, i), xycoords=("axes fraction", "data"), ha="right", va="bottom", fontsize=7, color="0.4")
+            ax.annotate(
+                f"n={n}",
+                (1.0, i),
+                xycoords=("axes fraction", "data"),
+                ha="right",
+                va="bottom",
+                fontsize=7,
+                color="0.4",
+            )
         ax.set_xlim(-0.02, 1.02)
         ax.set_title(str(level) if level is not None else title, fontsize=9)
         ax.set_xlabel(xlabel)

@@ -51,9 +51,10 @@ def nltk_data_dir() -> Path:
     if env:
         return Path(env).expanduser().resolve()
     prefix_dir = Path(sys.prefix) / "share" / "nltk_data"
-    if os.access(prefix_dir if prefix_dir.exists() else prefix_dir.parent, os.W_OK) or (
-        prefix_dir / NLTK_VADER
-    ).is_file():
+    if (
+        os.access(prefix_dir if prefix_dir.exists() else prefix_dir.parent, os.W_OK)
+        or (prefix_dir / NLTK_VADER).is_file()
+    ):
         return prefix_dir
     return Path.home() / ".cache" / "newslens" / "nltk_data"
 
@@ -65,7 +66,9 @@ def _write_vader_zip(target: Path, lexicon: Path) -> None:
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            info = zipfile.ZipInfo("vader_lexicon/vader_lexicon.txt", date_time=(2014, 6, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(
+                "vader_lexicon/vader_lexicon.txt", date_time=(2014, 6, 1, 0, 0, 0)
+            )
             zf.writestr(info, lexicon.read_bytes(), compress_type=zipfile.ZIP_DEFLATED)
         os.replace(tmp, target)
     finally:

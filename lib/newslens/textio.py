@@ -23,7 +23,9 @@ _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # C0 control characters other than tab and newline (line endings are handled first).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Typical mojibake fragments: UTF-8 read as Windows-1252 / Latin-1.
-_MOJIBAKE_HINT = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc]")
+_MOJIBAKE_HINT = re.compile(
+    "[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc]"
+)
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,  # article text may legitimately contain '&amp;' etc. in exports
@@ -77,7 +79,9 @@ def decode_bytes(data: bytes, *, source: str = "<bytes>") -> Decoded:
         try:
             text, encoding = data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise DecodeError(f"{source}: has a UTF-16 byte-order mark but is not valid UTF-16 ({exc})") from exc
+            raise DecodeError(
+                f"{source}: has a UTF-16 byte-order mark but is not valid UTF-16 ({exc})"
+            ) from exc
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
