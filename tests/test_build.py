@@ -216,3 +216,13 @@ def test_user_furniture_file_extends_rules_and_cache_key(make_corpus, tmp_path):
     assert "Daily Bugle" in again.articles.loc[0, "body"]
     with pytest.raises(ValueError, match="no such file"):
         build.build(root, out=tmp_path / "x", furniture=str(tmp_path / "nope.yml"))
+
+
+def test_term_totals_reduce_part_by_part(make_corpus, tmp_path):
+    root = hostile_corpus(make_corpus)
+    c = build.build(root, out=tmp_path / "t", store=tmp_path / "s", batch_size=2)
+    assert len(list((tmp_path / "t" / "terms").glob("part-*.parquet"))) > 2
+    expected = c.terms.groupby(["outlet", "term"], sort=True)["count"].sum().reset_index()
+    pd.testing.assert_frame_equal(build.term_totals(c), expected, check_dtype=False)
+    narr = c.terms[~c.terms["in_quote"]].groupby(["outlet", "term"], sort=True)["count"].sum().reset_index()
+    pd.testing.assert_frame_equal(build.term_totals(c, include_quotes=False), narr, check_dtype=False)

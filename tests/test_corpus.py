@@ -143,3 +143,28 @@ def test_corpus_hash_is_location_independent(make_corpus, tmp_path):
     assert corpus.corpus_hash(one) == corpus.corpus_hash(two)
     (two / "a.txt").write_text(ARTICLE + "Changed.\n")
     assert corpus.corpus_hash(one) != corpus.corpus_hash(two)
+
+
+def test_symlinks_out_of_the_corpus_are_refused(make_corpus, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not an article")
+    root = make_corpus(
+        {"articles.csv": MANIFEST + "link.txt,A,l,\nok.txt,A,o,\n", "ok.txt": ARTICLE}
+    )
+    (root / "link.txt").symlink_to(secret)
+    (root / "other.txt").symlink_to(secret)
+    found = corpus.discover(root)
+    assert [d.file for d in found.documents] == ["ok.txt"]
+    got = reasons(found)
+    assert ("outside-corpus", "link.txt") in got and ("outside-corpus", "other.txt") in got
+
+
+def test_changed_file_is_rehashed_even_with_the_same_size(make_corpus):
+    import os
+
+    root = make_corpus({"a.txt": ARTICLE})
+    first = corpus.discover(root).documents[0].content_hash
+    (root / "a.txt").write_text(ARTICLE.replace("first", "fizst"))  # same size
+    st = os.stat(root / "a.txt")
+    os.utime(root / "a.txt", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert corpus.discover(root).documents[0].content_hash != first

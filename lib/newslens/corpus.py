@@ -29,7 +29,7 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pandas as pd
 
@@ -142,32 +142,79 @@ def _read_manifest(root: Path) -> tuple[list[tuple[int, dict[str, str]]], str]:
     return rows, _sha256(raw)
 
 
-def _inside(root: Path, rel: str) -> Path | None:
-    """The file a manifest path points to, or None when it escapes the corpus folder."""
-    if not rel or os.path.isabs(rel) or PurePosixPath(rel.replace("\\", "/")).is_absolute():
+def _inside(root: str, rel: str, real_dirs: dict[str, str]) -> str | None:
+    """The real path a manifest path points to, or None when it escapes the corpus folder.
+
+    Symlinks are resolved (a link may not lead out of the folder); directories are resolved
+    once each, which keeps this cheap for manifests of 100,000 rows.
+    """
+    rel = rel.replace("\\", "/")
+    if not rel or os.path.isabs(rel) or rel.startswith("/"):
         return None
-    candidate = (root / rel.replace("\\", "/")).resolve()
-    try:
-        candidate.relative_to(root)
-    except ValueError:
+    joined = os.path.normpath(os.path.join(root, rel))
+    folder, name = os.path.split(joined)
+    real = real_dirs.get(folder)
+    if real is None:
+        real = real_dirs[folder] = os.path.realpath(folder)
+    candidate = os.path.join(real, name)
+    if os.path.islink(candidate):
+        candidate = os.path.realpath(candidate)
+    if not candidate.startswith(root + os.sep):
         return None
     return candidate
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Every file below root that could be an article, sorted, skipping hidden and output folders."""
+def _walk(root: str) -> Iterator[tuple[str, str]]:
+    """(absolute path, POSIX path relative to root) of every file below root that could be an
+    article, sorted, skipping hidden and output folders."""
+    cut = len(root) + 1
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(
             d for d in dirnames if not d.startswith((".", "_")) and d not in IGNORED_DIRS
         )
+        at_root = dirpath == root
         for name in sorted(filenames):
-            if (
-                name.startswith((".", "_"))
-                or name.lower() in IGNORED_NAMES
-                and Path(dirpath) == root
-            ):
+            if name.startswith((".", "_")) or (at_root and name.lower() in IGNORED_NAMES):
                 continue
-            yield Path(dirpath) / name
+            full = os.path.join(dirpath, name)
+            yield full, full[cut:].replace(os.sep, "/")
+
+
+class _HashCache:
+    """sha256 of corpus files keyed by (size, mtime_ns), like git's index: a rerun over an
+    unchanged corpus of 100,000 files reads none of them. Stored under the cache folder; a
+    read-only cache just means every file is hashed."""
+
+    def __init__(self, root: str) -> None:
+        tag = hashlib.sha256(root.encode()).hexdigest()[:16]
+        self.path = paths.cache_dir() / "hashes" / f"{tag}.json"
+        try:
+            self.entries: dict[str, list] = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            self.entries = {}
+        self.seen: dict[str, list] = {}
+
+    def sha256(self, full: str, rel: str) -> str:
+        st = os.stat(full)
+        hit = self.entries.get(rel)
+        if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+            self.seen[rel] = hit
+            return hit[2]
+        with open(full, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        self.seen[rel] = [st.st_size, st.st_mtime_ns, digest]
+        return digest
+
+    def save(self) -> None:
+        if self.seen == self.entries:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self.seen, separators=(",", ":")))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
 
 
 def _pick(row: dict[str, str], names: tuple[str, ...]) -> str | None:
@@ -334,13 +381,15 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
             f"corpus folder {root} does not exist; pass the folder holding your articles"
         )
     out = Discovery(root=root)
+    root_s = str(root)
     manifest: dict[str, tuple[int, dict[str, str]]] = {}
     if (root / MANIFEST).is_file():
         rows, out.manifest_hash = _read_manifest(root)
         seen_ids: dict[str, int] = {}
+        real_dirs: dict[str, str] = {}
         for line, row in rows:
             rel = row.get("file", "")
-            target = _inside(root, rel)
+            target = _inside(root_s, rel, real_dirs)
             if not rel:
                 out.skipped.append(
                     Skip(
@@ -362,7 +411,7 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                     )
                 )
                 continue
-            if not target.is_file():
+            if not os.path.isfile(target):
                 out.skipped.append(
                     Skip(
                         rel,
@@ -372,7 +421,7 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                     )
                 )
                 continue
-            key = _rel(target, root)
+            key = target[len(root_s) + 1 :].replace(os.sep, "/")
             aid = row.get("id") or key
             if key in manifest or aid in seen_ids:
                 first = manifest[key][0] if key in manifest else seen_ids[aid]
@@ -387,13 +436,23 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 continue
             seen_ids[aid] = line
             manifest[key] = (line, row)
-    for file in _walk(root):
-        rel = _rel(file, root)
-        suffix = file.suffix.lower()
+    hashes = _HashCache(root_s)
+    for full, rel in _walk(root_s):
+        suffix = os.path.splitext(rel)[1].lower()
         listed = manifest.get(rel)
+        if os.path.islink(full) and not os.path.realpath(full).startswith(root_s + os.sep):
+            out.skipped.append(
+                Skip(
+                    rel,
+                    None,
+                    "outside-corpus",
+                    f"{rel}: refused: a symbolic link to {os.path.realpath(full)}, outside the corpus folder; copy the file in instead",
+                )
+            )
+            continue
         if suffix in EXPORT_SUFFIXES:
             _export_documents(
-                root, file, EXPORT_SUFFIXES[suffix], listed[1] if listed else None, out
+                root, Path(full), EXPORT_SUFFIXES[suffix], listed[1] if listed else None, out
             )
             continue
         if suffix not in TEXT_SUFFIXES:
@@ -406,7 +465,6 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 )
             )
             continue
-        data = file.read_bytes()
         meta: dict[str, str]
         if listed:
             meta = {k: v for k, v in listed[1].items() if k not in ("file", "id") and v != ""}
@@ -429,11 +487,12 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 article_id=aid,
                 file=rel,
                 format=TEXT_SUFFIXES[suffix],
-                content_hash=_sha256(data),
+                content_hash=hashes.sha256(full, rel),
                 meta=tuple(sorted(meta.items())),
-                path=str(file),
+                path=full,
             )
         )
+    hashes.save()
     ids: dict[str, int] = {}
     for i, doc in enumerate(out.documents):
         if doc.article_id in ids:
