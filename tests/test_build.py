@@ -226,3 +226,21 @@ def test_term_totals_reduce_part_by_part(make_corpus, tmp_path):
     pd.testing.assert_frame_equal(build.term_totals(c), expected, check_dtype=False)
     narr = c.terms[~c.terms["in_quote"]].groupby(["outlet", "term"], sort=True)["count"].sum().reset_index()
     pd.testing.assert_frame_equal(build.term_totals(c, include_quotes=False), narr, check_dtype=False)
+
+
+def test_an_article_that_crashes_the_pipeline_is_skipped_not_fatal(make_corpus, tmp_path, monkeypatch):
+    from newslens import clean
+
+    real = clean.article
+
+    def fragile(text, **kw):
+        if "BOOM" in text:
+            raise RuntimeError("pathological input")
+        return real(text, **kw)
+
+    monkeypatch.setattr(clean, "article", fragile)
+    root = make_corpus({"ok.txt": ARTICLE, "bad.txt": ARTICLE + "\nBOOM\n"})
+    c = build.build(root, out=tmp_path / "t", store=tmp_path / "s", workers=1)
+    assert c.articles["article_id"].tolist() == ["ok.txt"]
+    (row,) = c.skipped[c.skipped["reason"] == "error"].itertuples()
+    assert row.file == "bad.txt" and "RuntimeError: pathological input" in row.detail

@@ -294,6 +294,18 @@ def _read_document(doc: Document) -> tuple[str | None, str, bool, Skip | None]:
     return decoded.text, decoded.encoding, decoded.repaired_mojibake, None
 
 
+def _skip(out: _Columns, key: str, doc: Document, reason: str, detail: str) -> None:
+    out.add(
+        "skipped",
+        _doc_key=key,
+        file=doc.file,
+        line=doc.row,
+        reason=reason,
+        detail=detail,
+        kept=False,
+    )
+
+
 def _process_document(
     doc: Document, key: str, params: BuildParams, out: _Columns, texts: list[str]
 ) -> None:
@@ -306,15 +318,7 @@ def _process_document(
         return
     assert text is not None
     if not text.strip():
-        out.add(
-            "skipped",
-            _doc_key=key,
-            file=doc.file,
-            line=doc.row,
-            reason="empty",
-            detail=f"{doc.file}: no text",
-            kept=False,
-        )
+        _skip(out, key, doc, "empty", f"{doc.file}: no text")
         return
     meta = doc.metadata
     if doc.format == "html":
@@ -336,14 +340,12 @@ def _process_document(
             reason=r.reason,
         )
     if not paragraphs:
-        out.add(
-            "skipped",
-            _doc_key=key,
-            file=doc.file,
-            line=doc.row,
-            reason="no-body",
-            detail=f"{doc.file}: nothing was left after removing page furniture (see the removed table); check it is an article",
-            kept=False,
+        _skip(
+            out,
+            key,
+            doc,
+            "no-body",
+            f"{doc.file}: nothing was left after removing page furniture (see the removed table); check it is an article",
         )
         return
 
@@ -495,14 +497,12 @@ def process_batch(batch: Sequence[tuple[Document, str]], params: BuildParams, st
             _process_document(doc, key, params, one, one_texts)
         except Exception as exc:  # a bug or a pathological file must not sink the whole build
             one, one_texts = _Columns(), []
-            one.add(
-                "skipped",
-                _doc_key=key,
-                file=doc.file,
-                line=doc.row,
-                reason="error",
-                detail=f"{doc.file}: processing failed ({type(exc).__name__}: {exc}); please report this with the file",
-                kept=False,
+            _skip(
+                one,
+                key,
+                doc,
+                "error",
+                f"{doc.file}: processing failed ({type(exc).__name__}: {exc}); please report this with the file",
             )
         out.merge(one)
         texts.extend(one_texts)
