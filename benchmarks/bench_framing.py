@@ -12,9 +12,8 @@ from __future__ import annotations
 import argparse
 import time
 
-import pandas as pd
-
 import newslens
+import pandas as pd
 from newslens import framing
 
 
