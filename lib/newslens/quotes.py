@@ -2118,6 +2118,50 @@ def examples(quotes_table: pd.DataFrame, *, k: int = 3, seed: int = 0) -> pd.Dat
     )
 
 
+def describe(groups: pd.DataFrame, verb_classes: pd.DataFrame, speakers_table: pd.DataFrame) -> str:
+    """A short Markdown interpretation of who each outlet quotes and how, computed from the tables.
+
+    For each outlet: the speaker group it quotes most (count, share and its bootstrap interval),
+    how many of its quotes a loaded reporting verb introduces, and whether it has too few quotes
+    to conclude anything; then the sample-size caveat. Corpus text (outlet names, groups) is
+    HTML-escaped.
+
+    Args:
+        groups: output of :func:`group_shares`.
+        verb_classes: output of :func:`verb_shares`.
+        speakers_table: output of :func:`speakers` (for the number of articles per outlet).
+
+    >>> describe(pd.DataFrame(columns=["outlet", "group", "count", "n", "estimate", "low", "high", "too_small"]),
+    ...          pd.DataFrame(columns=["outlet", "verb_class", "count"]), pd.DataFrame(columns=["outlet", "n_articles"]))
+    'No speech quotes were found.'
+    """
+    import html
+
+    if groups.empty:
+        return "No speech quotes were found."
+    esc = html.escape
+    top = (
+        groups.sort_values(["outlet", "count"], ascending=[True, False], kind="mergesort")
+        .groupby("outlet")
+        .head(1)
+    )
+    loaded = verb_classes[verb_classes["verb_class"] == "loaded"].set_index("outlet")["count"]
+    lines = [
+        f"- **{esc(str(r.outlet))}**: most quotes come from *{esc(str(r.group))}* speakers ({r.count} of {r.n}, "
+        f"{r.estimate:.0%}, 95% {r.low:.0%}-{r.high:.0%}); loaded verbs introduce "
+        f"{int(loaded.get(r.outlet, 0))} of {r.n} quotes"
+        + (" — too few quotes to conclude anything." if r.too_small else ".")
+        for r in top.itertuples()
+    ]
+    most = int(speakers_table["n_articles"].max()) if len(speakers_table) else 0
+    return (
+        "\n".join(lines)
+        + f"\n\nWith at most {most} article(s) per outlet, these are descriptions of these articles, "
+        "not of the outlets: differences between outlets are within the intervals unless the "
+        "intervals do not overlap, and single-article outlets cannot be compared at all."
+    )
+
+
 def plot_shares(
     shares: pd.DataFrame, *, column: str | None = None, title: str = "", xlabel: str = "share"
 ):
