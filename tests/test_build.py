@@ -244,3 +244,23 @@ def test_an_article_that_crashes_the_pipeline_is_skipped_not_fatal(make_corpus, 
     assert c.articles["article_id"].tolist() == ["ok.txt"]
     (row,) = c.skipped[c.skipped["reason"] == "error"].itertuples()
     assert row.file == "bad.txt" and "RuntimeError: pathological input" in row.detail
+
+
+def test_concurrent_builds_of_one_corpus_agree(make_corpus, tmp_path):
+    """Two processes building the same folder at once (two notebooks, say) both succeed."""
+    import subprocess
+    import sys
+
+    root = hostile_corpus(make_corpus)
+    code = (
+        "import sys; from newslens import build; "
+        "c = build.build(sys.argv[1], out=sys.argv[2], store=sys.argv[3]); print(len(c.sentences))"
+    )
+    args = [sys.executable, "-c", code, str(root), str(tmp_path / "t"), str(tmp_path / "s")]
+    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [e for _, e in outs]
+    assert len({o.strip() for o, _ in outs}) == 1
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".t.")]  # no leftovers
+    c = build.build(root, out=tmp_path / "t", store=tmp_path / "s")
+    assert str(len(c.sentences)) == outs[0][0].strip()

@@ -701,8 +701,10 @@ def build(
     parts: dict[str, list[str]] = {}
     for k in sorted(keys):
         parts.setdefault(index[k], []).append(k)
-    tmp_out = out_dir.with_name(out_dir.name + ".tmp")
-    shutil.rmtree(tmp_out, ignore_errors=True)
+    # A private temporary folder: two builds of the same corpus at once (two notebooks in
+    # JupyterLab, say) must not write into each other's half-built dataset.
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp_out = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     for t in TABLES:
         (tmp_out / t).mkdir(parents=True)
     for pid, pkeys in sorted(parts.items()):
@@ -734,14 +736,36 @@ def build(
         "engine": engine,
     }
     (tmp_out / "_corpus.json").write_text(json.dumps(info, indent=2, sort_keys=True))
-    # Swap in the new dataset; the old one is only removed once the new one is complete.
-    old = out_dir.with_name(out_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        os.rename(out_dir, old)
-    os.rename(tmp_out, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    _swap_in(tmp_out, out_dir, corpus_key)
     return Corpus(root=root, tables_dir=out_dir, key=corpus_key, hash=chash_s)
+
+
+def _swap_in(new: Path, out_dir: Path, key: str) -> None:
+    """Replace ``out_dir`` by the complete dataset ``new``; the old one goes only after that.
+
+    When another build of the same folder swaps its dataset in at the same moment, the first one
+    wins; identical inputs give identical tables, so the loser only checks the key matches.
+    """
+    old = new.with_suffix(".old")
+    try:
+        os.rename(out_dir, old)
+    except FileNotFoundError:
+        pass
+    try:
+        os.rename(new, out_dir)
+    except OSError:
+        shutil.rmtree(new, ignore_errors=True)
+        try:
+            theirs = json.loads((out_dir / "_corpus.json").read_text()).get("key")
+        except (OSError, ValueError):
+            theirs = None
+        if theirs != key:
+            raise RuntimeError(
+                f"another build with other inputs or parameters wrote {out_dir} at the same time; "
+                "run the build again, or give each build its own out="
+            ) from None
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------------------------
