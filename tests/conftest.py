@@ -58,3 +58,18 @@ def report_run(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("reports")
     return report.run(out_dir=out, progress=False)
+
+
+@pytest.fixture(scope="session")
+def executed_notebook(report_run):
+    """Read one notebook of `report_run` by stem (e.g. ``"03_framing"``), failing clearly if it
+    was not executed."""
+    import nbformat
+
+    def _read(name: str):
+        assert name in report_run.executed, (
+            f"{name} was not executed: {sorted(report_run.executed)}"
+        )
+        return nbformat.read(report_run.executed[name], as_version=4)
+
+    return _read

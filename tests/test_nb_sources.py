@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import nbformat
 import pytest
 
 NAME = "02_sources"
@@ -10,9 +9,8 @@ OUTLETS = ("Daily Mail", "Daily Mirror", "LBC", "The Sun", "Reach (syndicated)")
 
 
 @pytest.fixture(scope="module")
-def executed(report_run):
-    assert NAME in report_run.executed, f"{NAME} was not executed: {sorted(report_run.executed)}"
-    return nbformat.read(report_run.executed[NAME], as_version=4)
+def executed(executed_notebook):
+    return executed_notebook(NAME)
 
 
 def outputs(nb):
