@@ -125,6 +125,47 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("count", _I64),
         ]
     ),
+    "attributions": pa.schema(
+        [
+            ("_doc_key", _STR),
+            ("article_id", _STR),
+            ("outlet", _STR),
+            ("quote_id", _I64),
+            ("text", _STR),
+            ("speaker", _STR),
+            ("speaker_canonical", _STR),
+            ("verb", _STR),
+            ("verb_class", _STR),
+            ("group", _STR),
+            ("group_cue", _STR),
+            ("is_speech", _BOOL),
+            ("start", _I64),
+            ("end", _I64),
+            ("paragraph_start", _I64),
+            ("paragraph_end", _I64),
+            ("evidence", _STR),
+            ("mention", _STR),
+            ("verb_text", _STR),
+            ("role", _STR),
+            ("role_group", _STR),
+            ("side", _STR),
+            ("speech_cue", _STR),
+            ("rule", _STR),
+        ]
+    ),
+    "frames": pa.schema(
+        [
+            ("_doc_key", _STR),
+            ("codebook", _STR),
+            ("article_id", _STR),
+            ("outlet", _STR),
+            ("sentence", _I64),
+            ("frame", _STR),
+            ("evidence", _STR),
+            ("start", _I64),
+            ("end", _I64),
+        ]
+    ),
     "removed": pa.schema(
         [
             ("_doc_key", _STR),
@@ -147,10 +188,29 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
 }
 # Modules and data files whose content decides what the pipeline produces.
-_PIPELINE_MODULES = ("textio", "clean", "segment", "sentiment", "build", "corpus")
+_PIPELINE_MODULES = (
+    "textio",
+    "clean",
+    "segment",
+    "sentiment",
+    "quotes",
+    "framing",
+    "build",
+    "corpus",
+)
 # Data files the build reads (analysis-only lexicons such as targets.yml are not part of it, so
-# editing them does not invalidate cached tables).
-_PIPELINE_DATA = ("furniture.yml", "stopwords_en.txt", "abbreviations_en.txt")
+# editing them does not invalidate cached tables). Codebooks are hashed one by one, only when
+# the build tags with them (see doc_key).
+_PIPELINE_DATA = (
+    "furniture.yml",
+    "stopwords_en.txt",
+    "abbreviations_en.txt",
+    "roles.yml",
+    "reporting_verbs.yml",
+)
+# What the build tags every sentence with unless told otherwise: the default frame codebook
+# and the cue lexicons, the two the framing notebook uses.
+DEFAULT_CODEBOOKS = ("semetko_valkenburg_2000", "cues")
 
 
 @dataclass(frozen=True)
@@ -163,22 +223,70 @@ class BuildParams:
             characters lies inside direct quotes.
         furniture: a YAML file of page-furniture rules extending the default ones (its content,
             not only its name, is part of the cache key).
+        attribution: attribute every quote to a speaker during the build (the ``attributions``
+            table, read by ``quotes.table``); False leaves that to analysis time.
+        roles, verbs: role and reporting-verb lexicon files for attribution (None = the shipped
+            ``roles.yml`` and ``reporting_verbs.yml``; a file's content is part of the cache key).
+        codebooks: frame codebooks (shipped names or YAML paths; ``"cues"`` is the shipped cue
+            lexicon) whose tags the build stores in the ``frames`` table, read by
+            ``framing.tag_sentences``; other codebooks are tagged at analysis time.
     """
 
     keep_captions: bool = False
     in_quote_threshold: float = 0.5
     furniture: str | None = None
+    attribution: bool = True
+    roles: str | None = None
+    verbs: str | None = None
+    codebooks: tuple[str, ...] = DEFAULT_CODEBOOKS
 
     def __post_init__(self) -> None:
-        if self.furniture is not None:
-            path = Path(self.furniture).expanduser().resolve()
+        for name in ("furniture", "roles", "verbs"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            path = Path(value).expanduser().resolve()
             if not path.is_file():
                 raise ValueError(
-                    f"furniture={self.furniture!r}: no such file; give a YAML file like lib/newslens/data/furniture.yml"
+                    f"{name}={value!r}: no such file; give a YAML file like lib/newslens/data/"
+                    + {"furniture": "furniture.yml", "roles": "roles.yml"}.get(
+                        name, "reporting_verbs.yml"
+                    )
                 )
-            object.__setattr__(self, "furniture", str(path))
+            object.__setattr__(self, name, str(path))
         if not 0.0 < self.in_quote_threshold <= 1.0:
             raise ValueError(f"in_quote_threshold must be in (0, 1], got {self.in_quote_threshold}")
+        books = self.codebooks
+        if isinstance(books, str):
+            books = (books,)
+        if not isinstance(books, (tuple, list)) or not all(isinstance(b, str) for b in books):
+            raise ValueError(
+                f"codebooks must be a list of codebook names or YAML paths, got {self.codebooks!r}"
+            )
+        object.__setattr__(self, "codebooks", tuple(books))
+        names = [b.name for b in self.loaded_codebooks()]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(
+                f"codebooks {list(self.codebooks)} include two codebooks named {dupes[0]!r}; "
+                "the frames table tells codebooks apart by name, so give each a distinct name"
+            )
+
+    def loaded_codebooks(self) -> list:
+        """The :class:`newslens.framing.Codebook` of each entry of ``codebooks``, in order.
+
+        Raises:
+            ValueError: an entry that is neither a shipped codebook, ``"cues"``, nor a file.
+        """
+        from newslens import framing
+
+        out = []
+        for b in self.codebooks:
+            try:
+                out.append(framing.load_cues() if b == "cues" else framing.load_codebook(b))
+            except (FileNotFoundError, framing.CodebookError) as exc:
+                raise ValueError(f"codebooks: {exc}") from exc
+        return out
 
 
 @cache
@@ -197,17 +305,46 @@ def pipeline_fingerprint() -> str:
 
 
 @cache
+def _hash_bytes_at(path: str, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def _file_hash(path: str | None) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
+    """sha256 of a file's content (cached per path, modification time and size)."""
+    if not path:
+        return ""
+    st = Path(path).stat()
+    return _hash_bytes_at(path, st.st_mtime_ns, st.st_size)
 
 
-def doc_key(doc: Document, params: BuildParams) -> str:
-    """The cache key of one article: its inputs, the parameters and the pipeline fingerprint."""
+def codebook_hashes(params: BuildParams) -> dict[str, str]:
+    """Codebook name -> sha256 of its file, for every codebook the build tags with."""
+    return {b.name: _file_hash(b.path) for b in params.loaded_codebooks()}
+
+
+def settings_hash(params: BuildParams) -> str:
+    """Hash of everything but the article that decides its tables: the pipeline fingerprint,
+    the parameters and the content of every lexicon, codebook or rules file they name."""
     payload = json.dumps(
         [
             pipeline_fingerprint(),
             asdict(params),
             _file_hash(params.furniture),
+            _file_hash(params.roles),
+            _file_hash(params.verbs),
+            codebook_hashes(params),
+        ],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def doc_key(doc: Document, params: BuildParams, *, settings: str | None = None) -> str:
+    """The cache key of one article: its inputs and :func:`settings_hash` of the parameters
+    (pass ``settings`` when keying many articles, so lexicon files are hashed once)."""
+    payload = json.dumps(
+        [
+            settings if settings is not None else settings_hash(params),
             doc.article_id,
             doc.file,
             doc.row,
@@ -406,6 +543,8 @@ def _process_document(
             paragraph_end=q.paragraph_end,
             mark=q.mark,
         )
+    if params.attribution and qspans:
+        _attribute(out, key, doc.article_id, outlet, paragraphs, qspans, params)
     if counts:
         items = sorted(counts.items())
         out.extend(
@@ -452,6 +591,86 @@ def _process_document(
         encoding=encoding,
         repaired_mojibake=repaired,
         meta=json.dumps(extra, sort_keys=True, ensure_ascii=False),
+    )
+
+
+def _attribute(out: _Columns, key, article_id, outlet, paragraphs, qspans, params) -> None:
+    """Speaker, verb and group of each quote span (``quotes.attribute``, cited there)."""
+    from newslens import quotes
+
+    atts = quotes.attribute(paragraphs, qspans, roles=params.roles, verbs=params.verbs)
+    rows = quotes._rows(article_id, outlet, qspans, atts)
+    if rows:
+        cols = {c: [r[c] for r in rows] for c in quotes.COLUMNS}
+        cols["_doc_key"] = [key] * len(rows)
+        out.extend("attributions", cols)
+
+
+def _tag_frames(out: _Columns, params: BuildParams) -> None:
+    """Tag the batch's sentences with every codebook of ``params.codebooks``.
+
+    Method: ``framing.tag_sentences`` (dictionary-based frame detection, cited there), run once
+    per batch so its chunked matching sees many sentences at a time. When tagging the batch
+    fails, each article is tagged on its own and an article that still fails is recorded in
+    ``skipped`` (its other tables stay), so one bad sentence cannot sink the batch.
+    """
+    if not params.codebooks:
+        return
+    from newslens import framing
+
+    cols = out.cols["sentences"]
+    if not cols["text"]:
+        return
+    sents = pd.DataFrame(
+        {c: cols[c] for c in ("_doc_key", "article_id", "outlet", "sentence", "text", "start")}
+    )
+    books = params.loaded_codebooks()
+
+    def tag(frame: pd.DataFrame) -> list[pd.DataFrame]:
+        tagged = []
+        for book in books:
+            t = framing.tag_sentences(frame, book)
+            if len(t):
+                tagged.append(t.assign(codebook=book.name))
+        return tagged
+
+    try:
+        tagged = tag(sents)
+    except Exception:  # isolate the article that fails, keep the others
+        arts = out.cols["articles"]
+        file_of = dict(zip(arts["_doc_key"], arts["file"]))
+        tagged = []
+        for dk, one in sents.groupby("_doc_key", sort=False):
+            try:
+                tagged += tag(one)
+            except Exception as exc:
+                out.add(
+                    "skipped",
+                    _doc_key=dk,
+                    file=file_of.get(dk, str(one["article_id"].iat[0])),
+                    line=None,
+                    reason="error",
+                    detail=f"frame tagging failed ({type(exc).__name__}: {exc}); "
+                    "the article's other tables are built; please report this with the file",
+                    kept=True,
+                )
+    if not tagged:
+        return
+    tags = pd.concat(tagged, ignore_index=True)
+    doc_of = dict(zip(cols["article_id"], cols["_doc_key"]))
+    out.extend(
+        "frames",
+        {
+            "_doc_key": [doc_of[a] for a in tags["article_id"]],
+            "codebook": tags["codebook"].tolist(),
+            "article_id": tags["article_id"].tolist(),
+            "outlet": tags["outlet"].tolist(),
+            "sentence": tags["sentence"].tolist(),
+            "frame": tags["frame"].tolist(),
+            "evidence": tags["evidence"].tolist(),
+            "start": tags["start"].tolist(),
+            "end": tags["end"].tolist(),
+        },
     )
 
 
@@ -507,6 +726,7 @@ def process_batch(batch: Sequence[tuple[Document, str]], params: BuildParams, st
         out.merge(one)
         texts.extend(one_texts)
     _score(texts, out)
+    _tag_frames(out, params)
     tmp = Path(tempfile.mkdtemp(prefix=f".{pid}-", dir=store))
     try:
         for table in TABLES:
@@ -652,7 +872,8 @@ def build(
     store_dir.mkdir(parents=True, exist_ok=True)
     out_dir = Path(out).expanduser().resolve() if out else _default_out(root)
 
-    keyed = [(doc, doc_key(doc, bparams)) for doc in found.documents]
+    settings = settings_hash(bparams)
+    keyed = [(doc, doc_key(doc, bparams, settings=settings)) for doc in found.documents]
     keys = {k for _, k in keyed}
     corpus_key = hashlib.sha256(
         json.dumps([sorted(keys), found.manifest_hash, [asdict(s) for s in found.skipped]]).encode()
@@ -730,6 +951,13 @@ def build(
         "articles": len(keyed),
         "parts": sorted(parts),
         "params": asdict(bparams),
+        # what the cached attributions and frames were made with, so quotes.table and
+        # framing.tag_sentences can tell whether they may reuse them
+        "codebooks": codebook_hashes(bparams),
+        "lexicons": {
+            "roles": _file_hash(bparams.roles or str(paths.PACKAGE_DATA / "roles.yml")),
+            "verbs": _file_hash(bparams.verbs or str(paths.PACKAGE_DATA / "reporting_verbs.yml")),
+        },
         "version": newslens.__version__,
         "processed": len(todo),
         "seconds": round(elapsed, 3),
@@ -832,6 +1060,9 @@ def read_table(tables_dir: Path, name: str) -> pd.DataFrame:
     df = df.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
     if name in ("sentences", "terms"):
         df["in_quote"] = df["in_quote"].astype(bool)
+    if name == "attributions":
+        df["is_speech"] = df["is_speech"].astype(bool)
+        df["quote_id"] = df["quote_id"].astype("int64")
     for c in df.columns:
         if isinstance(df[c].dtype, pd.Int64Dtype) and c not in ("quote_id", "line", "row"):
             df[c] = df[c].astype("int64")
@@ -856,3 +1087,46 @@ def term_totals(corpus: Corpus, *, by: str = "outlet", include_quotes: bool = Tr
         total.update(dict(g.items()))
     rows = sorted((k[0], k[1], v) for k, v in total.items())
     return pd.DataFrame(rows, columns=[by, "term", "count"])
+
+
+# --------------------------------------------------------------------------------------------
+# Reusing the build's attributions and frame tags at analysis time
+
+
+def cached_attributions(
+    corpus: Corpus, roles: str | os.PathLike[str] | None, verbs: str | os.PathLike[str] | None
+) -> pd.DataFrame | None:
+    """The build's ``attributions`` table when it was made with these lexicons, else None.
+
+    The lexicons are compared by content (sha256), so an edited ``roles.yml`` is never served
+    from a stale build. The table is the corpus' own (already restricted by ``select``).
+    """
+    info = corpus.build_info
+    if not info.get("params", {}).get("attribution") or "lexicons" not in info:
+        return None
+    want = {
+        "roles": _file_hash(
+            str(Path(roles).expanduser().resolve())
+            if roles
+            else str(paths.PACKAGE_DATA / "roles.yml")
+        ),
+        "verbs": _file_hash(
+            str(Path(verbs).expanduser().resolve())
+            if verbs
+            else str(paths.PACKAGE_DATA / "reporting_verbs.yml")
+        ),
+    }
+    if want != info["lexicons"]:
+        return None
+    return corpus.attributions
+
+
+def cached_frames(corpus: Corpus, codebook) -> pd.DataFrame | None:
+    """The build's frame tags for ``codebook`` (a loaded Codebook) when the build tagged with
+    exactly this file content, else None. Columns and order as ``framing.tag_sentences``."""
+    info = corpus.build_info
+    if info.get("codebooks", {}).get(codebook.name) != _file_hash(codebook.path):
+        return None
+    f = corpus.frames
+    out = f[f["codebook"] == codebook.name].drop(columns="codebook").reset_index(drop=True)
+    return out[["article_id", "outlet", "sentence", "frame", "evidence", "start", "end"]]

@@ -55,6 +55,20 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _stage_params(args: argparse.Namespace) -> dict:
+    """Build parameters of the attribution and frame-tagging stages from the options."""
+    from newslens.build import DEFAULT_CODEBOOKS
+
+    if args.no_codebooks and args.codebook:
+        raise ValueError("--no-codebooks and --codebook contradict each other; give one of them")
+    return {
+        "attribution": not args.no_attribution,
+        "roles": args.roles,
+        "verbs": args.verbs,
+        "codebooks": () if args.no_codebooks else tuple(args.codebook or DEFAULT_CODEBOOKS),
+    }
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from newslens.build import build
 
@@ -69,11 +83,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         keep_captions=args.keep_captions,
         furniture=args.furniture,
+        **_stage_params(args),
     )
     arts, skipped = corpus.articles, corpus.skipped
     info = json.loads((corpus.tables_dir / "_corpus.json").read_text())
     print(
-        f"built {len(arts)} articles, {len(corpus.sentences)} sentences, {len(corpus.quotes)} quotes "
+        f"built {len(arts)} articles, {len(corpus.sentences)} sentences, {len(corpus.quotes)} quotes, "
+        f"{len(corpus.frames)} frame tags "
         f"from {corpus.root} into {corpus.tables_dir} "
         f"({info['processed']} processed, {len(arts) - info['processed'] if info['processed'] <= len(arts) else 0} from cache, {info['seconds']:.1f}s)"
     )
@@ -175,6 +191,25 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         metavar="YAML",
         help="extra page-furniture rules (extends the default file)",
+    )
+    b.add_argument(
+        "--codebook",
+        action="append",
+        metavar="NAME|YAML",
+        help="tag sentences with this codebook during the build (repeat for several; 'cues' is "
+        "the cue lexicon; default: semetko_valkenburg_2000 and cues)",
+    )
+    b.add_argument(
+        "--no-codebooks", action="store_true", help="no frame tags in the build (tag at analysis)"
+    )
+    b.add_argument(
+        "--no-attribution",
+        action="store_true",
+        help="no quote attribution in the build (quotes.table attributes at analysis time)",
+    )
+    b.add_argument("--roles", default=None, metavar="YAML", help="role lexicon for attribution")
+    b.add_argument(
+        "--verbs", default=None, metavar="YAML", help="reporting-verb lexicon for attribution"
     )
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_build)

@@ -533,11 +533,23 @@ def corpus_hash(path: str | os.PathLike[str] | None = None) -> str:
 # --------------------------------------------------------------------------------------------
 # The Corpus object
 
-TABLES = ("articles", "sentences", "quotes", "terms", "removed", "skipped")
+TABLES = (
+    "articles",
+    "sentences",
+    "quotes",
+    "attributions",
+    "frames",
+    "terms",
+    "removed",
+    "skipped",
+)
 SORT_KEYS = {
     "articles": ["article_id"],
     "sentences": ["article_id", "sentence"],
     "quotes": ["article_id", "quote_id"],
+    "attributions": ["article_id", "quote_id"],
+    # rows of one sentence keep the order the tagger gave them (frame in codebook order, start)
+    "frames": ["codebook", "article_id", "sentence"],
     "terms": ["article_id", "term", "in_quote"],
     "removed": ["article_id", "line"],
     "skipped": ["file", "line", "reason"],
@@ -568,7 +580,8 @@ class Corpus:
         )
 
     def table(self, name: str) -> pd.DataFrame:
-        """One table by name (``articles``, ``sentences``, ``quotes``, ``terms``, ``removed``, ``skipped``)."""
+        """One table by name (``articles``, ``sentences``, ``quotes``, ``attributions``,
+        ``frames``, ``terms``, ``removed``, ``skipped``)."""
         if name not in TABLES:
             raise KeyError(f"unknown table {name!r}; choose one of {', '.join(TABLES)}")
         if name not in self._frames:
@@ -581,9 +594,22 @@ class Corpus:
     articles = property(lambda self: self.table("articles"))
     sentences = property(lambda self: self.table("sentences"))
     quotes = property(lambda self: self.table("quotes"))
+    attributions = property(lambda self: self.table("attributions"))
+    frames = property(lambda self: self.table("frames"))
     terms = property(lambda self: self.table("terms"))
     removed = property(lambda self: self.table("removed"))
     skipped = property(lambda self: self.table("skipped"))
+
+    @property
+    def build_info(self) -> dict:
+        """What the build recorded in ``_corpus.json`` (parameters, codebook hashes, timing);
+        empty for a corpus that was not built to disk."""
+        if self.tables_dir is None:
+            return {}
+        try:
+            return json.loads((self.tables_dir / "_corpus.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
 
     @property
     def outlets(self) -> list[str]:
@@ -612,7 +638,7 @@ class Corpus:
             arts = arts[arts["duplicate_of"].isna()]
         ids = set(arts["article_id"])
         frames = {"articles": arts.reset_index(drop=True), "skipped": self.skipped}
-        for name in ("sentences", "quotes", "terms", "removed"):
+        for name in ("sentences", "quotes", "attributions", "frames", "terms", "removed"):
             t = self.table(name)
             frames[name] = t[t["article_id"].isin(ids)].reset_index(drop=True)
         return Corpus(
