@@ -2,8 +2,11 @@
 
 The baseline is what a user would otherwise write: read each file, untrained nltk Punkt for
 sentences, the Treebank tokenizer, nltk's VADER per sentence, collections.Counter for term
-counts and pandas for the tables. It does no cleaning, no quote detection and no caching, so
-it does less work than newslens. Both runs start cold (newslens gets an empty cache).
+counts and pandas for the tables. It does no cleaning, no quote detection, no attribution, no
+frame tagging and no caching, so it does less work than newslens, whose full build also
+attributes every quote to a speaker and tags every sentence with the default codebook and the
+cue lexicons. A second newslens row without those two stages shows what they cost. Every run
+starts cold (newslens gets an empty store).
 
     python benchmarks/bench_build.py --articles 2000 [--workers 2]
 
@@ -86,6 +89,19 @@ def main() -> None:
         )
         rows = [("nltk + pandas baseline (1 process)", t_base, n / t_base, 1.0)]
         rows.append(("newslens build, 1 process", t_one, n / t_one, t_base / t_one))
+        _, t_bare = timed(
+            build.build,
+            root,
+            out=tmp / "bare",
+            store=tmp / "s0",
+            workers=1,
+            batch_size=100,
+            attribution=False,
+            codebooks=(),
+        )
+        rows.append(
+            ("  same without attribution and frame tags", t_bare, n / t_bare, t_base / t_bare)
+        )
         if a.workers > 1:
             _, t_par = timed(
                 build.build,
@@ -109,7 +125,8 @@ def main() -> None:
 
         print(
             f"\nbuild throughput on a generated corpus of {n} articles "
-            f"({len(one.sentences)} newslens sentences, {len(base['sentences'])} baseline sentences)\n"
+            f"({len(one.sentences)} newslens sentences, {len(base['sentences'])} baseline sentences, "
+            f"{len(one.attributions)} attributed quotes, {len(one.frames)} frame and cue tags)\n"
         )
         print(f"{'run':42} {'seconds':>9} {'articles/s':>11} {'x baseline':>11}")
         for name, t, rate, ratio in rows:
