@@ -23,6 +23,7 @@ loaded).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -134,6 +135,10 @@ class Roles:
     source: str
     # known public figures: lower-case full name or surname -> (role, side)
     people: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # what _name_mentions found in each capitalised run seen so far (runs recur: names, "The")
+    name_runs: dict[tuple[str, bool], _NameInRun | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
 
 @dataclass(frozen=True)
@@ -166,11 +171,22 @@ class _Hit:
         return self._text[self._start : self._end]
 
 
+# How many lookups on whole short strings (cues, single words) each lexicon remembers.
+_MEMO_SIZE = 50_000
+_MISSING = object()
+_WORD_CHAR = re.compile(r"\w")
+
+
 class _Phrases:
     """Whole-word phrase lookup by first word: the lexicons hold hundreds of phrases, and one big
     regex alternation tried at every character is far slower than a dict lookup per word.
     Longest phrase first ("prime minister" before "minister"); words of a phrase may be
-    separated by any whitespace. Offers the ``finditer/match/search/fullmatch`` used here."""
+    separated by any whitespace. Offers the ``finditer/match/search/fullmatch`` used here.
+
+    Text is split into words by :class:`_Tokens`; an article is tokenised once and its lookups
+    go through that object. Lookups on a whole short string (``search(cue)``,
+    ``fullmatch(word)``) are remembered per lexicon, as the same cues and words recur.
+    """
 
     def __init__(self, phrases: Sequence[str], *, ignore_case: bool) -> None:
         self.ignore_case = ignore_case
@@ -181,53 +197,166 @@ class _Phrases:
                 self.index.setdefault(toks[0], []).append(toks)
         for cands in self.index.values():
             cands.sort(key=lambda t: (-len(t), t))
+        self._memo: dict[tuple[bool, str], tuple[int, int] | None] = {}
 
     def _norm(self, token: str) -> str:
         return token.lower() if self.ignore_case else token
 
-    def _hit_at(self, text: str, toks: list[re.Match[str]], i: int) -> _Hit | None:
-        for cand in self.index.get(self._norm(toks[i].group()), ()):
-            n = len(cand)
-            if i + n > len(toks):
-                continue
-            if all(
-                self._norm(toks[i + j].group()) == cand[j]
-                and text[toks[i + j - 1].end() : toks[i + j].start()].isspace()
-                for j in range(1, n)
-            ):
-                return _Hit(text, toks[i].start(), toks[i + n - 1].end())
-        return None
-
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[_Hit]:
-        toks = list(_PHRASE_TOKEN.finditer(text, pos, len(text) if endpos is None else endpos))
-        out, i = [], 0
-        while i < len(toks):
-            hit = self._hit_at(text, toks, i)
-            if hit is None:
-                i += 1
-                continue
-            out.append(hit)
-            while i < len(toks) and toks[i].start() < hit.end():
-                i += 1
-        return out
+        end = len(text) if endpos is None else endpos
+        return _Tokens(text, pos, end).finditer(self, pos, end)
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None) -> _Hit | None:
-        toks = list(_PHRASE_TOKEN.finditer(text, pos, len(text) if endpos is None else endpos))
-        if (
-            not toks
-            or toks[0].start() != pos
-            or (pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "-"))
-        ):
-            return None
-        return self._hit_at(text, toks, 0)
+        if pos == 0 and endpos is None:
+            return self._remembered(text, search=False)
+        end = len(text) if endpos is None else endpos
+        return _Tokens(text, pos, end).match(self, pos, end)
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> _Hit | None:
+        if pos == 0 and endpos is None:
+            return self._remembered(text, search=True)
         hits = self.finditer(text, pos, endpos)
         return hits[0] if hits else None
 
     def fullmatch(self, text: str) -> _Hit | None:
         hit = self.match(text)
         return hit if hit is not None and hit.end() == len(text) else None
+
+    def _remembered(self, text: str, *, search: bool) -> _Hit | None:
+        key = (search, text)
+        found = self._memo.get(key, _MISSING)
+        if found is _MISSING:
+            toks = _Tokens(text)
+            if search:
+                hits = toks.finditer(self, 0, len(text))
+                hit = hits[0] if hits else None
+            else:
+                hit = toks.match(self, 0, len(text))
+            found = None if hit is None else (hit.start(), hit.end())
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = found
+        return None if found is None else _Hit(text, *found)
+
+
+class _Tokens:
+    """The ``_PHRASE_TOKEN`` words of ``text[pos:endpos]``, and where each lexicon's phrases
+    start among them (found once per lexicon).
+
+    A lookup in a range ``[a, b)`` of the text answers as a fresh tokenisation of that range
+    would: a regex token never depends on the text to its left, so the words inside the range
+    are the same ones unless a word straddles ``a`` or ``b``; only then (rare) is the range
+    tokenised afresh.
+    """
+
+    __slots__ = ("_first", "_found", "_low", "ends", "raw", "starts", "text")
+
+    def __init__(self, text: str, pos: int = 0, endpos: int | None = None) -> None:
+        self.text = text
+        found = list(_PHRASE_TOKEN.finditer(text, pos, len(text) if endpos is None else endpos))
+        self.starts = [m.start() for m in found]
+        self.ends = [m.end() for m in found]
+        self.raw = [m.group() for m in found]
+        self._low: list[str] | None = None
+        self._first: dict[int, int] | None = None
+        self._found: dict[_Phrases, tuple[list[int], dict[int, list[int]]]] = {}
+
+    def _phrase_starts(self, phrases: _Phrases) -> tuple[list[int], dict[int, list[int]]]:
+        """(indices of the words where a phrase starts, index -> the lengths of the phrases
+        that match there, in the order ``_Phrases`` tries them)."""
+        found = self._found.get(phrases)
+        if found is not None:
+            return found
+        if phrases.ignore_case:
+            if self._low is None:
+                self._low = [t.lower() for t in self.raw]
+            toks = self._low
+        else:
+            toks = self.raw
+        index, text, starts, ends = phrases.index, self.text, self.starts, self.ends
+        n_toks = len(toks)
+        where: list[int] = []
+        lengths: dict[int, list[int]] = {}
+        for i in [i for i, t in enumerate(toks) if t in index]:
+            ns = []
+            for cand in index[toks[i]]:
+                n = len(cand)
+                if n == 1:
+                    ns.append(1)  # a one-word phrase: its first word is all of it
+                elif i + n <= n_toks and all(
+                    toks[i + j] == cand[j] and text[ends[i + j - 1] : starts[i + j]].isspace()
+                    for j in range(1, n)
+                ):
+                    ns.append(n)
+            if ns:
+                where.append(i)
+                lengths[i] = ns
+        found = self._found[phrases] = (where, lengths)
+        return found
+
+    def _range(self, pos: int, endpos: int) -> tuple[int, int] | None:
+        """(first, last) index of the words in ``[pos, endpos)``; None if a word straddles an edge."""
+        first = bisect_right(self.ends, pos)
+        if first < len(self.starts) and self.starts[first] < pos:
+            return None
+        last = bisect_left(self.starts, endpos) - 1
+        if last >= 0 and self.ends[last] > endpos:
+            return None
+        return first, last
+
+    def finditer(self, phrases: _Phrases, pos: int, endpos: int) -> list[_Hit]:
+        """Phrases in ``text[pos:endpos]``, left to right, each word in at most one."""
+        r = self._range(pos, endpos)
+        if r is None:
+            fresh = _Tokens(self.text, pos, endpos)
+            return fresh._scan(phrases, 0, len(fresh.starts) - 1)
+        return self._scan(phrases, *r)
+
+    def _scan(self, phrases: _Phrases, first: int, last: int) -> list[_Hit]:
+        where, lengths = self._phrase_starts(phrases)
+        out: list[_Hit] = []
+        nxt = first
+        for k in range(bisect_left(where, first), len(where)):
+            i = where[k]
+            if i > last:
+                break
+            if i < nxt:
+                continue
+            for n in lengths[i]:
+                if i + n - 1 <= last:
+                    out.append(_Hit(self.text, self.starts[i], self.ends[i + n - 1]))
+                    nxt = i + n
+                    break
+        return out
+
+    def match(
+        self, phrases: _Phrases, pos: int, endpos: int, *, text_start: bool = False
+    ) -> _Hit | None:
+        """A phrase starting at ``pos`` (not inside a word) and ending by ``endpos``;
+        ``text_start``: as if the text began at ``pos`` (a match in a slice starting there)."""
+        text = self.text
+        if self._first is None:
+            self._first = {a: i for i, a in enumerate(self.starts)}
+        i = self._first.get(pos)
+        r = None if i is None else self._range(pos, endpos)
+        if r is None:
+            if not (pos < endpos and pos < len(text) and _WORD_CHAR.match(text, pos)):
+                return None  # no word starts at pos
+            fresh = _Tokens(text, pos, endpos)
+            i, last = 0, len(fresh.starts) - 1
+            if last < 0 or fresh.starts[0] != pos:
+                return None
+        else:
+            fresh = self
+            last = r[1]
+            if last < i:
+                return None
+        if pos > 0 and not text_start and (text[pos - 1].isalnum() or text[pos - 1] == "-"):
+            return None
+        for n in fresh._phrase_starts(phrases)[1].get(i, ()):
+            if i + n - 1 <= last:
+                return _Hit(text, pos, fresh.ends[i + n - 1])
+        return None
 
 
 def _plural(word: str) -> str:
@@ -427,6 +556,11 @@ _ABBREVIATIONS = frozenset(
 )
 _STOP_END = re.compile(r"[.!?\u2026]+[)\]]?(?=\s|$)")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f][\w'\u2019\-]*|\d[\d,.]*")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_STOP_CHAR = re.compile(r"[.!?\u2026]")
+# ([\w.]+)$ searched in a text is this matched on the text reversed (group 1 reversed).
+_LAST_WORD_REVERSED = re.compile(r"\n?([\w.]+)")
+_ONE_CAPITAL = re.compile(r"[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -445,12 +579,29 @@ def mask_quotes(body: str, spans: Sequence[QuoteSpanLike]) -> str:
     >>> mask_quotes('He said: "Go home."', [Span(0, 9, 19, "Go home.", 0, 0, '"')])
     'He said: ░░░░░░░░░░'
     """
-    chars = list(body)
-    for s in spans:
-        for i in range(s.start, s.end):
-            if chars[i] != "\n":
-                chars[i] = PLACEHOLDER
-    return "".join(chars)
+    if not all(0 <= s.start <= s.end <= len(body) for s in spans):
+        # Offsets outside the body keep the indexing of a character list (negative wraps).
+        chars = list(body)
+        for s in spans:
+            for i in range(s.start, s.end):
+                if chars[i] != "\n":
+                    chars[i] = PLACEHOLDER
+        return "".join(chars)
+    # Mask the union of the spans, a slice at a time (overlaps mask the same characters).
+    out: list[str] = []
+    done = 0
+    for a, b in sorted((s.start, s.end) for s in spans):
+        a = max(a, done)
+        if b <= a:
+            continue
+        inner = body[a:b]
+        out += (
+            body[done:a],
+            _NOT_NEWLINE.sub(PLACEHOLDER, inner) if "\n" in inner else PLACEHOLDER * (b - a),
+        )
+        done = b
+    out.append(body[done:])
+    return "".join(out)
 
 
 def _sentences(
@@ -471,7 +622,11 @@ def _sentences(
     for p, para in enumerate(masked.split("\n\n")):
         p_start, p_end = pos, pos + len(para)
         cut = p_start
-        for i in range(p_start, p_end):
+        # Only a stop character or the end of a quote can end a sentence.
+        stops = [m.start() for m in _STOP_CHAR.finditer(masked, p_start, p_end)]
+        if ends_inside:
+            stops = sorted({*stops, *(e for e in ends_inside if p_start <= e < p_end)})
+        for i in stops:
             boundary = False
             if i in ends_inside and masked[i - 1] == PLACEHOLDER:
                 nxt = masked[i:p_end].lstrip()
@@ -480,11 +635,11 @@ def _sentences(
                     head = " ".join(_WORD.findall(nxt)[:5])
                     boundary = not verbs.pattern.search(head)
             elif masked[i] in ".!?\u2026" and (i + 1 == p_end or masked[i + 1].isspace()):
-                word = re.search(r"([\w.]+)$", masked[cut:i])
+                word = _LAST_WORD_REVERSED.match(masked[cut:i][::-1])
                 nxt = masked[i + 1 : p_end].lstrip()
+                last = word.group(1)[::-1] if word is not None else ""
                 abbrev = word is not None and (
-                    word.group(1).lower().rstrip(".") in _ABBREVIATIONS
-                    or re.fullmatch(r"[A-Z]", word.group(1))
+                    last.lower().rstrip(".") in _ABBREVIATIONS or _ONE_CAPITAL.fullmatch(last)
                 )
                 boundary = (
                     not abbrev
@@ -547,109 +702,147 @@ def _stop_capitals() -> frozenset[str]:
     )
 
 
+_BROKEN_HYPHEN = re.compile(r"(?<=[a-z])-\s+(?=[a-z])")
+_SPACE_RUN = re.compile(r"\s+")
+_SPACES = re.compile(r"\s*")
+_RUN_WORD = re.compile(r"(?:[^\s]|-\s(?=[a-z]))+")
+_POSSESSIVE_S = re.compile(r"['\u2019]s\b")
+_FOLLOWING_WORD = re.compile(r"\s+([A-Za-z]+)")
+_NAME_PARTICLES = ("de", "van", "von", "bin", "al")
+
+
 def _clean_name(text: str) -> str:
-    text = re.sub(r"(?<=[a-z])-\s+(?=[a-z])", "", text)  # page-broken hyphenation: Dmitrien- ko
-    return re.sub(r"\s+", " ", text).strip()
+    text = _BROKEN_HYPHEN.sub("", text)  # page-broken hyphenation: Dmitrien- ko
+    return _SPACE_RUN.sub(" ", text).strip()
 
 
-def _name_mentions(masked: str, s0: int, s1: int, si: int, roles: Roles) -> list[_Mention]:
+def _cue_ends_word(masked: str, mm: re.Match[str] | _Hit | None, pos: int, end: int) -> bool:
+    return (
+        mm is not None
+        and mm.end() > pos
+        and (mm.end() == end or not masked[mm.end()].isalnum() or masked[mm.end() - 1].isspace())
+    )
+
+
+# A name found in a capitalised run: (offset in the run, text, normalised name, gender,
+# profile, looks personal).
+_NameInRun = tuple[int, str, str, str | None, tuple[tuple[str, str], ...], bool]
+# How many runs each role lexicon remembers (cleared when full).
+_NAME_RUN_MEMO = 100_000
+
+
+def _name_mentions(
+    masked: str, s0: int, s1: int, si: int, roles: Roles, tokens: _Tokens
+) -> list[_Mention]:
     """Capitalised runs in a sentence, split into a profile (titles, roles, sides) and a name.
 
     "Russian Foreign Minister Sergey Lavrov" -> name "Sergey Lavrov", profile "Russian Foreign
     Minister"; "the Red Cross" is all role words, so no name.
     """
     out: list[_Mention] = []
-    stops = _stop_capitals()
+    memo = roles.name_runs
     for m in _NAME_RUN.finditer(masked, s0, s1):
-        pos, end = m.start(), m.end()
-        profile: list[tuple[str, str]] = []
-        gender = None
-        # Strip what precedes the name: function words, titles, role words and side words.
-        while pos < end:
-            ws = re.match(r"\s*", masked[pos:end]).end()
-            pos += ws
-            hit = None
-            for pat in (roles.title_pattern, roles.pattern, roles.side_pattern):
-                mm = pat.match(masked, pos, end)
-                if (
-                    mm
-                    and mm.end() > pos
-                    and (
-                        mm.end() == end
-                        or not masked[mm.end()].isalnum()
-                        or masked[mm.end() - 1].isspace()
-                    )
-                ):
-                    hit = mm
-                    break
-            word = re.match(r"(?:[^\s]|-\s(?=[a-z]))+", masked[pos:end])
-            if hit is not None:
-                cue = hit.group().strip()
-                profile.append((cue, "title"))
-                gender = (
-                    gender
-                    or roles.titles.get(cue.lower().rstrip("."))
-                    or roles.gender.get(cue.lower())
-                )
-                pos = hit.end()
-                # "Pentagon's Defense Intelligence Agency": a possessive cue ends the run.
-                if re.match(r"['\u2019]s\b", masked[pos:end]):
-                    pos = end
-                continue
-            if word is None:
-                break
-            tok = word.group()
-            if (
-                tok.lower().rstrip(".") in stops
-                or (tok.isupper() and len(tok) > 1)
-                or not tok[:1].isupper()
-            ):
-                pos += len(tok)
-                continue
-            break
-        if pos >= end:
+        pos = m.start()
+        # What a run holds depends on its text and on whether a word goes on before it.
+        key = (m.group(), pos > 0 and (masked[pos - 1].isalnum() or masked[pos - 1] == "-"))
+        found = memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = _name_in_run(masked, pos, m.end(), roles, tokens)
+            if len(memo) >= _NAME_RUN_MEMO:
+                memo.clear()
+            memo[key] = found
+        if found is None:
             continue
-        # The name runs until a word that is not part of a name (a role word, side or possessive).
-        name_end = pos
-        for w in re.finditer(r"(?:[^\s]|-\s(?=[a-z]))+", masked[pos:end]):
-            tok = w.group()
-            low = tok.lower()
-            if (
-                roles.pattern.match(low) and roles.pattern.match(low).end() == len(low)
-            ) or low in roles.sides:
-                break
-            if not tok[:1].isupper() and low not in ("de", "van", "von", "bin", "al"):
-                break
-            name_end = pos + w.end()
-            if _POSSESSIVE.search(tok):
-                break
-        text = masked[pos:name_end].rstrip(".,")
-        if not text or _POSSESSIVE.search(text) or text.lower() in stops:
-            continue
+        offset, text, name, gender, profile, personal = found
         mention = _Mention(
-            pos,
-            pos + len(text),
+            pos + offset,
+            pos + offset + len(text),
             si,
             "name",
             text,
-            name=_clean_name(text),
+            name=name,
             gender=gender,
-            profile=profile,
+            profile=list(profile),
         )
-        # "Anna Kovacs" looks like a person's name; "Drama Theatre", "Defense Intelligence Agency"
-        # do not (a place or body head word, or a role word right after the run).
-        words = text.split()
-        follows = re.match(r"\s+([A-Za-z]+)", masked[pos + len(text) : end])
-        mention.looks_personal = (
-            len(words) >= 2
-            and words[-1].lower() not in roles.not_person
-            and not (follows and roles.pattern.fullmatch(follows.group(1).lower()))
-        )
+        mention.looks_personal = personal
         out.append(mention)
     return out
 
 
+def _name_in_run(
+    masked: str, pos: int, end: int, roles: Roles, tokens: _Tokens
+) -> _NameInRun | None:
+    run_start = pos
+    stops = _stop_capitals()
+    profile: list[tuple[str, str]] = []
+    gender = None
+    # Strip what precedes the name: function words, titles, role words and side words.
+    while pos < end:
+        pos = _SPACES.match(masked, pos, end).end()
+        hit = roles.title_pattern.match(masked, pos, end)
+        if not _cue_ends_word(masked, hit, pos, end):
+            hit = tokens.match(roles.pattern, pos, end)
+            if not _cue_ends_word(masked, hit, pos, end):
+                hit = tokens.match(roles.side_pattern, pos, end)
+                if not _cue_ends_word(masked, hit, pos, end):
+                    hit = None
+        if hit is not None:
+            cue = hit.group().strip()
+            profile.append((cue, "title"))
+            gender = (
+                gender or roles.titles.get(cue.lower().rstrip(".")) or roles.gender.get(cue.lower())
+            )
+            pos = hit.end()
+            # "Pentagon's Defense Intelligence Agency": a possessive cue ends the run.
+            if _POSSESSIVE_S.match(masked, pos, end):
+                pos = end
+            continue
+        word = _RUN_WORD.match(masked, pos, end)
+        if word is None:
+            break
+        tok = word.group()
+        if (
+            tok.lower().rstrip(".") in stops
+            or (tok.isupper() and len(tok) > 1)
+            or not tok[:1].isupper()
+        ):
+            pos += len(tok)
+            continue
+        break
+    if pos >= end:
+        return None
+    # The name runs until a word that is not part of a name (a role word, side or possessive).
+    name_end = pos
+    for w in _RUN_WORD.finditer(masked, pos, end):
+        tok = w.group()
+        low = tok.lower()
+        if roles.pattern.fullmatch(low) is not None or low in roles.sides:
+            break
+        if not tok[:1].isupper() and low not in _NAME_PARTICLES:
+            break
+        name_end = w.end()
+        if _POSSESSIVE.search(tok):
+            break
+    text = masked[pos:name_end].rstrip(".,")
+    if not text or _POSSESSIVE.search(text) or text.lower() in stops:
+        return None
+    # "Anna Kovacs" looks like a person's name; "Drama Theatre", "Defense Intelligence Agency"
+    # do not (a place or body head word, or a role word right after the run).
+    words = text.split()
+    follows = _FOLLOWING_WORD.match(masked, pos + len(text), end)
+    personal = (
+        len(words) >= 2
+        and words[-1].lower() not in roles.not_person
+        and not (follows and roles.pattern.fullmatch(follows.group(1).lower()))
+    )
+    return pos - run_start, text, _clean_name(text), gender, tuple(profile), personal
+
+
 _ROLE_PP = re.compile(r"(?:\s+(?:\w+ly\s+)?(?:of|in|from|at|for|with)\s+[^,.;:\u2591]{1,120})?")
+_NEXT_LOWER_WORD = re.compile(r"\s+([a-z]+)\b")
+# ((?:[\w\u2019'\-]+\s+){0,4})$ searched in a text is this matched on the text reversed (the
+# search would try every start position).
+_WORDS_BEFORE_REVERSED = re.compile(r"(?:\s+[\w\u2019'\-]+){0,4}")
 
 
 def _is_modified_noun(word: str, verbs: Verbs) -> bool:
@@ -659,23 +852,24 @@ def _is_modified_noun(word: str, verbs: Verbs) -> bool:
 
 
 def _role_mentions(
-    masked: str, s0: int, s1: int, si: int, roles: Roles, verbs: Verbs
+    masked: str, s0: int, s1: int, si: int, roles: Roles, verbs: Verbs, tokens: _Tokens
 ) -> list[_Mention]:
-    matches = list(roles.pattern.finditer(masked, s0, s1))
+    matches = tokens.finditer(roles.pattern, s0, s1)
     out = []
+    stops = _stop_capitals()
     for k, m in enumerate(matches):
         # "fighter pilot": the last of adjacent role words is the head noun.
-        if k + 1 < len(matches) and re.fullmatch(r"\s+", masked[m.end() : matches[k + 1].start()]):
+        if k + 1 < len(matches) and masked[m.end() : matches[k + 1].start()].isspace():
             continue
-        role, group, number = roles.words[re.sub(r"\s+", " ", m.group().lower())]
-        nxt = re.match(r"\s+([a-z]+)\b", masked[m.end() : s1])
+        role, group, number = roles.words[_SPACE_RUN.sub(" ", m.group().lower())]
+        nxt = _NEXT_LOWER_WORD.match(masked, m.end(), s1)
         if number == "sg" and nxt and _is_modified_noun(nxt.group(1), verbs):
             continue  # "Official estimates", "head teacher": the role word modifies a noun
         # Extend left over determiners, adjectives and side words ("One Russian fighter pilot").
-        pre = re.search(r"((?:[\w\u2019'\-]+\s+){0,4})$", masked[s0 : m.start()])
+        pre = masked[s0 : m.start()]
+        pre = pre[len(pre) - _WORDS_BEFORE_REVERSED.match(pre[::-1]).end() :]
         keep: list[str] = []
-        stops = _stop_capitals()
-        for w in reversed(pre.group(1).split() if pre else []):
+        for w in reversed(pre.split()):
             low = w.lower()
             if low in _DETERMINERS:
                 keep.insert(0, w)
@@ -709,14 +903,45 @@ def _role_mentions(
     return out
 
 
-def _pronoun_mentions(masked: str, s0: int, s1: int, si: int, verbs: Verbs) -> list[_Mention]:
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Oo]ne|[Aa]nother)\b")
+# The same, spelled so that each branch starts with a literal (regex then scans for those
+# letters only): the \b before a word is "no word character before its first letter".
+_PRONOUN_SCAN = re.compile(
+    "(?:"
+    + "|".join(
+        w[0] + r"(?<!\w.)" + w[1:]
+        for w in ("He", "he", "She", "she", "They", "they", "One", "one", "Another", "another")
+    )
+    + r")\b"
+)
+# (starts, (start, end)) of _PRONOUN over a whole masked body
+_PronounSpans = tuple[list[int], list[tuple[int, int]]]
+
+
+def _pronouns(masked: str) -> _PronounSpans:
+    spans = [m.span() for m in _PRONOUN_SCAN.finditer(masked)]
+    return [a for a, _ in spans], spans
+
+
+_LOWER_RUN = re.compile(r"[a-z]*")
+
+
+def _pronoun_mentions(
+    masked: str, s0: int, s1: int, si: int, verbs: Verbs, found: _PronounSpans
+) -> list[_Mention]:
+    if (s0 == 0 or not _WORD_CHAR.match(masked, s0 - 1)) and not _WORD_CHAR.match(masked, s1):
+        # No word runs over the sentence's edges, so its \b are those of the whole text.
+        starts, matches = found
+        k, stop = bisect_left(starts, s0), bisect_left(starts, s1)
+        spans = [matches[j] for j in range(k, stop) if matches[j][1] <= s1]
+    else:
+        spans = [(s0 + m.start(), s0 + m.end()) for m in _PRONOUN.finditer(masked[s0:s1])]
     out = []
-    for m in re.finditer(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Oo]ne|[Aa]nother)\b", masked[s0:s1]):
-        word = m.group().lower()
-        a, b = s0 + m.start(), s0 + m.end()
+    for a, b in spans:
+        word = masked[a:b].lower()
         if word in _GROUP_PRONOUNS:
             after = masked[b:s1].lstrip()
-            nxt = re.match(r"[a-z]*", after).group()
+            nxt = _LOWER_RUN.match(after).group()
             # "one says", "another adds:", "Another breaks down" are pronouns; "one video", "One of"
             # are not: the word after a pronoun is a verb (in the lexicon, or ending in -s).
             if (
@@ -734,11 +959,17 @@ def _pronoun_mentions(masked: str, s0: int, s1: int, si: int, verbs: Verbs) -> l
 
 
 def _sentence_mentions(
-    masked: str, sent: _Sentence, si: int, roles: Roles, verbs: Verbs
+    masked: str,
+    sent: _Sentence,
+    si: int,
+    roles: Roles,
+    verbs: Verbs,
+    tokens: _Tokens,
+    pronouns: _PronounSpans,
 ) -> list[_Mention]:
-    names = _name_mentions(masked, sent.start, sent.end, si, roles)
-    found = names + _pronoun_mentions(masked, sent.start, sent.end, si, verbs)
-    for r in _role_mentions(masked, sent.start, sent.end, si, roles, verbs):
+    names = _name_mentions(masked, sent.start, sent.end, si, roles, tokens)
+    found = names + _pronoun_mentions(masked, sent.start, sent.end, si, verbs, pronouns)
+    for r in _role_mentions(masked, sent.start, sent.end, si, roles, verbs, tokens):
         # A role word next to a name describes that name ("Kyiv Mayor Vitali Klitschko",
         # "One reconnaissance officer, Vladimir,", "Pavlo Kyrylenko, head of ..."), it is not a
         # second person.
@@ -756,27 +987,31 @@ def _sentence_mentions(
     return sorted(found, key=lambda x: x.start)
 
 
+_CLOSES = re.compile(r"\s*(?:[,.;:)\u2591\n]|\Z)")
+_APPOSITIVE_GAP = re.compile(
+    r",\s*(?:\d+,\s*)?(?:an?\s+|the\s+|of\s+(?:the\s+)?(?:[\w\-]+\s+){0,3})?"
+)
+_PREMODIFIER_GAP = re.compile(r"\s*")
+_NAMED_AFTER_GAP = re.compile(r"(?:\s+(?:of|in|at)\s+[^,.;:]*)?\s*,\s*(?:Mr|Mrs|Ms|Dr)?\.?\s*")
+
+
 def _name_for_role(masked: str, r: _Mention, names: list[_Mention]) -> _Mention | None:
+    # Does the role's noun phrase close right after it? (the same for every name)
+    closes = None
     for n in names:
         gap_after = masked[n.end : r.start]
         gap_before = masked[r.end : n.start]
         # "Vera Dmitrienko, 40, a nurse" / "Pavlo Kyrylenko, head of": appositive after the name.
-        closes = re.match(r"\s*(?:[,.;:)\u2591\n]|\Z)", masked[r.start + len(r.profile[0][0]) :])
-        if (
-            0 <= r.start - n.end <= 30
-            and re.fullmatch(
-                r",\s*(?:\d+,\s*)?(?:an?\s+|the\s+|of\s+(?:the\s+)?(?:[\w\-]+\s+){0,3})?", gap_after
-            )
-            and closes
-        ):
-            return n
+        if 0 <= r.start - n.end <= 30 and _APPOSITIVE_GAP.fullmatch(gap_after):
+            if closes is None:
+                closes = bool(_CLOSES.match(masked, r.start + len(r.profile[0][0])))
+            if closes:
+                return n
         # "Kyiv Mayor Vitali Klitschko", "adoptive mother Vera": premodifier right before the name.
-        if 0 <= n.start - r.end <= 2 and re.fullmatch(r"\s*", gap_before):
+        if 0 <= n.start - r.end <= 2 and _PREMODIFIER_GAP.fullmatch(gap_before):
             return n
         # "One reconnaissance officer, Vladimir," / "Commander of the ... brigade, Mr Fomenko".
-        if 0 <= n.start - r.end <= 120 and re.fullmatch(
-            r"(?:\s+(?:of|in|at)\s+[^,.;:]*)?\s*,\s*(?:Mr|Mrs|Ms|Dr)?\.?\s*", gap_before
-        ):
+        if 0 <= n.start - r.end <= 120 and _NAMED_AFTER_GAP.fullmatch(gap_before):
             after = masked[n.end : n.end + 3]
             if after.startswith(",") or gap_before.strip(" ,") == "":
                 return n
@@ -792,6 +1027,7 @@ _CLAUSE_SPLIT = re.compile(
     r"|[;:\u2013\u2014]|\s-\s|\u2591+",
     re.IGNORECASE,
 )
+_LEADING_NONWORD = re.compile(r"^\W+")
 _BOUNDARY = re.compile(
     r";|\s[\u2013\u2014-]\s|,\s*(?:after|while|whereas|when|as|but|where|which|because|before|since)\b|\bafter\b|\bwhile\b",
     re.IGNORECASE,
@@ -822,17 +1058,13 @@ class _Doc:
     canonical: dict[str, str]  # normalised name -> canonical name
     person: set[str]  # canonical names that are people
     side_prior: dict[str, tuple[str, int, int]]  # role group -> (side, votes, total)
+    tokens: _Tokens  # the words of ``masked``, for lexicon lookups in its ranges
+    sentence_starts: list[int]
 
 
 def _sentence_at(doc: _Doc, offset: int) -> int:
-    lo, hi = 0, len(doc.sentences) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if doc.sentences[mid].start <= offset:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    """The last sentence starting at or before ``offset`` (0 when there is none)."""
+    return max(0, bisect_right(doc.sentence_starts, offset) - 1)
 
 
 def _words_between(text: str) -> int:
@@ -840,7 +1072,7 @@ def _words_between(text: str) -> int:
 
 
 def _verb_matches(doc: _Doc, a: int, b: int) -> list[_Hit]:
-    return list(doc.verbs.pattern.finditer(doc.masked, a, b))
+    return doc.tokens.finditer(doc.verbs.pattern, a, b)
 
 
 def _build(
@@ -855,8 +1087,11 @@ def _build(
             )
     masked = mask_quotes(body, spans)
     sentences = _sentences(body, masked, spans, verbs)
+    tokens = _Tokens(masked)
+    pronouns = _pronouns(masked)
     by_sentence = [
-        _sentence_mentions(masked, st, i, roles, verbs) for i, st in enumerate(sentences)
+        _sentence_mentions(masked, st, i, roles, verbs, tokens, pronouns)
+        for i, st in enumerate(sentences)
     ]
     mentions = [m for ms in by_sentence for m in ms]
     doc = _Doc(
@@ -872,6 +1107,8 @@ def _build(
         {},
         set(),
         {},
+        tokens,
+        [st.start for st in sentences],
     )
     _people(doc)
     _side_prior(doc)
@@ -880,19 +1117,21 @@ def _build(
     return doc
 
 
+_BEFORE_VERB = re.compile(
+    r"(?:\s*,[^,.;:\u2591]{0,50},)?\s*(?:\w+ly\s+|has\s+|had\s+|have\s+|also\s+)*"
+)
+
+
 def _people(doc: _Doc) -> None:
     """Which names are people, and one canonical name per person (same surname, fullest form)."""
+    names = [m for m in doc.mentions if m.kind == "name"]
     person_names: set[str] = set()
-    for m in doc.mentions:
-        if m.kind != "name":
-            continue
+    for m in names:
         after = doc.masked[m.end : m.end + 60]
-        subject = doc.verbs.pattern.match(
-            after,
-            re.match(
-                r"(?:\s*,[^,.;:\u2591]{0,50},)?\s*(?:\w+ly\s+|has\s+|had\s+|have\s+|also\s+)*",
-                after,
-            ).end(),
+        skip = _BEFORE_VERB.match(after).end()
+        # = doc.verbs.pattern.match(after, skip), on the article's words
+        subject = doc.tokens.match(
+            doc.verbs.pattern, m.end + skip, m.end + len(after), text_start=skip == 0
         )
         titled = (
             any(w in ("title", "premodifier", "appositive") for _, w in m.profile)
@@ -901,21 +1140,27 @@ def _people(doc: _Doc) -> None:
         if titled or subject or m.looks_personal:
             person_names.add(m.name)
     surnames = {n.split()[-1].lower() for n in person_names}
-    for m in doc.mentions:
-        if m.kind == "name" and m.name.split()[-1].lower() in surnames:
+    for m in names:
+        if m.name.split()[-1].lower() in surnames:
             person_names.add(m.name)
-    for name in person_names:
-        same = [n for n in person_names if n.split()[-1].lower() == name.split()[-1].lower()]
-        first = {
-            n: min(x.start for x in doc.mentions if x.kind == "name" and x.name == n) for n in same
-        }
-        doc.canonical[name] = max(same, key=lambda n: (len(n.split()), len(n), -first[n]))
+    first: dict[str, int] = {}  # name -> where it is first mentioned
+    for m in names:
+        if m.start < first.get(m.name, m.start + 1):
+            first[m.name] = m.start
+    by_surname: dict[str, list[str]] = {}
+    for n in person_names:
+        by_surname.setdefault(n.split()[-1].lower(), []).append(n)
+    for same in by_surname.values():
+        # Names of one person never tie: two names are never first mentioned at one offset.
+        best = max(same, key=lambda n: (len(n.split()), len(n), -first[n]))
+        for name in same:
+            doc.canonical[name] = best
     doc.person = {doc.canonical[n] for n in person_names}
 
 
 def _side_of(text: str, roles: Roles) -> str | None:
     m = roles.side_pattern.search(text)
-    return roles.sides[re.sub(r"\s+", " ", m.group().lower())] if m else None
+    return roles.sides[_SPACE_RUN.sub(" ", m.group().lower())] if m else None
 
 
 def _side_prior(doc: _Doc) -> None:
@@ -1222,7 +1467,7 @@ def _find(doc: _Doc, span: QuoteSpanLike, short: bool) -> _Found:
             and _words_between(between) <= AFTER_WINDOW
             and ":" not in between
             and not _BOUNDARY.search(between)
-            and not _CLAUSE_SPLIT.search(re.sub(r"^\W+", "", between))
+            and not _CLAUSE_SPLIT.search(_LEADING_NONWORD.sub("", between))
             and not _introduces_next(doc, v, s_last)
         ):
             mention, rule = _speaker_after(doc, s_last, span, v)
@@ -1277,10 +1522,14 @@ def _speech(
     """Is the quote someone's speech, or a title, lyric or scare quote? (see module docs)."""
     st = doc.sentences[_sentence_at(doc, span.start)]
     before = doc.masked[st.start : span.start]
-    if _TITLE_CUES.search(before):
-        return False, f"title or lyrics cue: {_TITLE_CUES.search(before).group().strip()!r}"
-    if _SCARE_CUES.search(before):
-        return False, f"scare-quote cue: {_SCARE_CUES.search(before).group().strip()!r}"
+    # Neither cue can match over ".", ";" or a quote: search after the last of them.
+    after_stop = max(before.rfind("."), before.rfind(";"), before.rfind(PLACEHOLDER)) + 1
+    cue = _TITLE_CUES.search(before, after_stop)
+    if cue:
+        return False, f"title or lyrics cue: {cue.group().strip()!r}"
+    cue = _SCARE_CUES.search(before, after_stop)
+    if cue:
+        return False, f"scare-quote cue: {cue.group().strip()!r}"
     if found.verb is not None and found.governs:
         return True, f"reporting verb {found.verb.group()!r}"
     if chained:
@@ -1337,7 +1586,7 @@ def _group(
         for _, _, cue, where in profile:
             m = doc.roles.pattern.search(cue)
             if m:
-                role, group, _ = doc.roles.words[re.sub(r"\s+", " ", m.group().lower())]
+                role, group, _ = doc.roles.words[_SPACE_RUN.sub(" ", m.group().lower())]
                 cues.append(f"role '{m.group()}' in '{_squash(cue)}' ({where})")
                 break
     for _, _, cue, _where in profile:
@@ -1367,7 +1616,7 @@ def _group(
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())  # = re.sub(r"\s+", " ", text).strip()
 
 
 def _names(doc: _Doc, mention: _Mention | None) -> tuple[str | None, str | None, _Mention | None]:
