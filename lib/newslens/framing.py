@@ -36,7 +36,7 @@ import io
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -93,10 +93,7 @@ LEVELS = ("sentence", "article")
 # Words for rates per 1,000 words: letters/digits with inner apostrophes or hyphens, so
 # "Putin's" and "anti-war" count once, as a reader would count them.
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
-# Sentences are joined with this separator so that one regex pass covers many sentences: it
-# holds no word character and no whitespace run that a phrase could bridge without crossing
-# the NUL, and any match that does cross it is detected and the sentences rescanned one by one.
-_SEP = "\n\x00\n"
+# tag_sentences prefilters this many sentences at a time (one joined lowercased text each)
 _SENTENCES_PER_CHUNK = 20_000
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 # Global inline flags must stand at the start of a regex, which breaks once patterns are
@@ -678,54 +675,599 @@ def _sentences_of(obj: Any, *, name: str = "sentences") -> pd.DataFrame:
     return df
 
 
-def _find(
-    texts: Sequence[str], regex: re.Pattern
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Every match of ``regex`` in every text: (text index, start, end, matched string).
+# The prefilter of tag_sentences. A frame's regex scans every character of every sentence, but
+# most sentences cannot match most frames; which ones can is decided from words and literal
+# strings every match must contain (filter, then verify: Navarro & Raffinot 2002, *Flexible
+# Pattern Matching in Strings*, ch. 6; required literals of a regex as in Cox 2012, "Regular
+# expression matching with a trigram index"). The filter is only trusted on "plain" sentences:
+# every non-ASCII character uncased and not a word character, so that ``str.lower`` maps each
+# character to the one case-insensitive ``re`` matching sees (no Kelvin sign, long s, dotted I,
+# accented letters); every other sentence is searched with every frame's full regex.
+_TOKEN = re.compile(r"(?a)\w+")  # on plain lowercased text, the same tokens as \w+, faster
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_IS_WORD = re.compile(r"\w")
+# Atoms of _atoms/_bounded/_phrase_sequence that put a non-word character (or the sentence
+# edge) right before / right after a run of word characters.
+_BOUNDARY_BEFORE = frozenset({_WORD_START, _APOSTROPHE, _HYPHEN, r"\s+"})
+_BOUNDARY_AFTER = frozenset({_WORD_END, _APOSTROPHE, _HYPHEN, r"\s+"})
+_MAX_LITERALS = 64  # larger sets of required strings are not worth testing one by one
 
-    Texts are searched in chunks joined by a separator, one ``finditer`` per chunk, which is
-    far faster than one call per sentence; a match that crosses a separator is discarded and
-    the sentences it touched are searched one by one, so the result equals a per-text search.
+
+@cache
+def _matches_ascii(ch: str) -> bool:
+    """Whether ``ch`` matches some ASCII character case-insensitively (K, ſ, ı, İ)."""
+    rx = re.compile(re.escape(ch), re.IGNORECASE)
+    return any(rx.fullmatch(chr(a)) for a in range(128))
+
+
+@cache
+def _plain_char(ch: str) -> bool:
+    return not (ch.isalnum() or ch == "_") and ch.lower() == ch == ch.upper()
+
+
+def _is_plain(text: str) -> bool:
+    """True when every non-ASCII character of ``text`` is uncased and not a word character."""
+    return text.isascii() or all(_plain_char(c) for c in set(_NON_ASCII.findall(text)))
+
+
+def _key(ch: str) -> str | None:
+    """What a plain sentence's lowercased text shows where a regex character ``ch`` matched.
+
+    None when that is not one character (``ch`` also matches ASCII letters, like the Kelvin
+    sign). A cased non-ASCII ``ch`` only matches characters plain sentences never contain, so its
+    key is never found in them, which is right.
+    """
+    if ch.isascii():
+        return ch.lower()
+    if _matches_ascii(ch):
+        return None
+    low = ch.lower()
+    return low if len(low) == 1 else None
+
+
+def _atom_char(atom: str) -> str | None:
+    """The character a literal atom of :func:`_atoms` stands for (None for classes)."""
+    if len(atom) == 1:
+        return atom
+    if len(atom) == 2 and atom[0] == "\\":
+        return atom[1]
+    return None
+
+
+def _sequence_requirement(seq: tuple[str, ...]) -> tuple[str, str, str | None] | None:
+    """A word or string that every match of one indicator sequence shows in a plain sentence.
+
+    ``("token", w)``: a run of word characters with a non-word character (or the sentence edge)
+    forced on both sides (``(?<!\\w)``, ``(?!\\w)``, whitespace, hyphen, apostrophe or another
+    non-word literal) is a whole ``\\w+`` token of the lowercased sentence. ``("substring", s)``:
+    any other stretch of literal characters, e.g. the stem of a wildcard term. The third item
+    is the word every match starts with (the leading run of word characters after
+    ``(?<!\\w)``; None when unknown). None: the sequence has no literal character, so its frame
+    must search every sentence.
+    """
+    chars = [_atom_char(a) for a in seq]
+    keys = [_key(c) if c is not None else None for c in chars]
+    word = [c is not None and bool(_IS_WORD.fullmatch(c)) for c in chars]
+
+    def bounded_after(j: int) -> bool:
+        if j == len(seq):
+            return False
+        if seq[j] in _BOUNDARY_AFTER:
+            return True
+        if seq[j] == _GAP:  # "...": always followed by \s+, and starts with \s+ when not empty
+            return j + 1 < len(seq) and seq[j + 1] == r"\s+"
+        c = chars[j]
+        return c is not None and not word[j] and not _matches_ascii(c)
+
+    def bounded_before(i: int) -> bool:
+        if i == 0:
+            return False
+        if seq[i - 1] in _BOUNDARY_BEFORE:
+            return True
+        c = chars[i - 1]
+        return c is not None and not word[i - 1] and not _matches_ascii(c)
+
+    tokens, strings = [], []
+    i = 0
+    while i < len(seq):
+        if keys[i] is None:
+            i += 1
+            continue
+        j = i
+        while j < len(seq) and keys[j] is not None:
+            j += 1
+        strings.append("".join(keys[i:j]))  # a stretch of literals
+        # word runs inside the stretch whose both ends are forced boundaries are tokens
+        k = i
+        while k < j:
+            if not word[k]:
+                k += 1
+                continue
+            m = k
+            while m < j and word[m]:
+                m += 1
+            if bounded_before(k) and bounded_after(m):
+                tokens.append("".join(keys[k:m]))
+            k = m
+        i = j
+    # the word every match starts with (at a token start), to search only where it occurs
+    first = None
+    if seq and seq[0] == _WORD_START:
+        j = 1
+        while j < len(seq) and word[j] and keys[j] is not None:
+            j += 1
+        first = "".join(keys[1:j]) or None
+    if tokens:
+        return ("token", max(tokens, key=len), first)
+    if strings:
+        return ("substring", max(strings, key=len), first)
+    return None
+
+
+def _pattern_requirement(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of a codebook pattern shows in a plain sentence.
+
+    Read off the parsed regex: literal characters, small character classes, alternations and
+    repeats, with every assertion (``\\b``, look-arounds) taken as matching the empty string.
+    None when no such set is known; the pattern is then searched in every sentence.
+    """
+    try:
+        from re import _parser  # the parser behind re.compile; private, hence the guard
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        tree = _parser.parse(pattern, re.IGNORECASE | re.MULTILINE)
+        return _required(list(tree))[1]
+    except Exception:  # an unexpected parse tree: search the pattern everywhere
+        return None
+
+
+def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """The cheaper of two requirement sets: strings of 4 characters are selective enough, then
+    fewer strings (each is one pass of ``str.find``), then longer ones."""
+    if a is None or b is None:
+        return a if b is None else b
+
+    def cost(s: frozenset[str]) -> tuple[int, int, int]:
+        shortest = min(map(len, s))
+        return (-min(shortest, 4), len(s), -shortest)
+
+    return min(a, b, key=cost)
+
+
+def _minimal(strings: Iterable[str]) -> tuple[str, ...]:
+    """The strings without those containing another one (which the shorter one implies)."""
+    out: list[str] = []
+    for s in sorted(set(strings), key=lambda s: (len(s), s)):
+        if not any(t in s for t in out):
+            out.append(s)
+    return tuple(sorted(out))
+
+
+def _union_requirement(patterns: Iterable[str]) -> tuple[str, ...] | None:
+    """Strings one of which every match of any of the patterns contains (None: unknown)."""
+    out: set[str] = set()
+    for p in patterns:
+        req = _pattern_requirement(p)
+        if req is None:
+            return None
+        out |= req
+    return _minimal(out)
+
+
+def _as_requirement(strings: set[str] | frozenset[str] | None) -> frozenset[str] | None:
+    if strings is None or "" in strings or len(strings) > _MAX_LITERALS:
+        return None
+    return frozenset(strings)
+
+
+def _required(items: list) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """(exact, required) for a sequence of parsed regex items.
+
+    exact: every string (lowercased, as a plain sentence shows it) the sequence can match, when
+    few and known; required: strings one of which every match contains (None: unknown).
+    """
+    from re import _constants as c
+
+    whole: set[str] | None = {""}
+    run: set[str] = {""}  # exact strings of the current stretch of the sequence
+    best: frozenset[str] | None = None
+
+    def item_info(op, av) -> tuple[set[str] | None, frozenset[str] | None]:
+        if op is c.LITERAL:
+            k = _key(chr(av))
+            return ({k} if k is not None else None), None
+        if op is c.IN:
+            out: set[str] = set()
+            for iop, iav in av:
+                if iop is c.LITERAL:
+                    chars = [chr(iav)]
+                elif iop is c.RANGE and iav[1] - iav[0] < _MAX_LITERALS:
+                    chars = [chr(x) for x in range(iav[0], iav[1] + 1)]
+                elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT:
+                    chars = list("0123456789")  # other digits are word characters
+                else:
+                    return None, None
+                for ch in chars:
+                    k = _key(ch)
+                    if k is None:
+                        return None, None
+                    out.add(k)
+            return (out if len(out) <= _MAX_LITERALS else None), None
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            return {""}, None
+        if op is c.SUBPATTERN:
+            # scoped flags do not matter: a key holds with or without IGNORECASE
+            e, r = _required(list(av[-1]))
+            return (set(e) if e is not None else None), r
+        if op is c.ATOMIC_GROUP:
+            e, r = _required(list(av))
+            return (set(e) if e is not None else None), r
+        if op is c.BRANCH:
+            infos = [_required(list(b)) for b in av[1]]
+            exact = None
+            if all(e is not None for e, _ in infos):
+                exact = set().union(*(e for e, _ in infos))
+                if len(exact) > _MAX_LITERALS:
+                    exact = None
+            reqs = [r for _, r in infos]
+            req = None
+            if all(r is not None for r in reqs):
+                req = _as_requirement(set().union(*reqs))
+            return exact, req
+        return None, None  # any character, negated classes, back-references, conditionals
+
+    for op, av in items:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            lo, hi, sub = av
+            e, r = _required(list(sub))
+            if hi == 0:
+                parts = []
+            elif lo == 0:
+                parts = [({""} | e if e is not None and hi == 1 else None, None)]
+            elif hi == 1:
+                parts = [(e, r)]
+            else:
+                # one copy, then the rest: keeps "\d" next to the ", " before "\d{1,3}"
+                rest = None
+                if lo == hi and e is not None and len(e) ** (lo - 1) <= _MAX_LITERALS:
+                    rest = _power(e, lo - 1)
+                parts = [(e, r), (rest, r if lo > 1 else None)]
+        else:
+            parts = [item_info(op, av)]
+        for e, r in parts:
+            best = _better(best, r)
+            if whole is not None:
+                whole = (
+                    {a + b for a in whole for b in e}
+                    if e is not None and len(whole) * len(e) <= _MAX_LITERALS
+                    else None
+                )
+            if e is not None and len(e) > 1:
+                best = _better(best, _as_requirement(run))  # before it branches out
+            if e is not None and len(run) * len(e) <= _MAX_LITERALS:
+                run = {a + b for a in run for b in e}
+            else:
+                best = _better(best, _as_requirement(run))
+                run = set(e) if e is not None else {""}
+    best = _better(best, _as_requirement(run))
+    if whole is not None:
+        best = _better(best, _as_requirement(whole))
+    return (frozenset(whole) if whole is not None else None), best
+
+
+def _power(strings: set[str], n: int) -> set[str]:
+    out = {""}
+    for _ in range(n):
+        out = {a + b for a in out for b in strings}
+    return out
+
+
+@dataclass(frozen=True)
+class _Prefilter:
+    """What :func:`tag_sentences` tests before it runs one frame's regex on a sentence.
+
+    Attributes:
+        tokens: required word -> first words of the phrases and terms that require it (None
+            among them: a sequence whose first word is unknown).
+        substrings: strings one of which the other phrase or term matches contain.
+        substring_firsts: first words of the phrases and terms behind ``substrings``.
+        patterns: strings one of which every pattern match contains (empty: no patterns;
+            None: unknown, search the patterns in every sentence).
+        exclusions: the same for the exclusions (None: unknown, always search them).
+        scan_all: some indicator has no literal character: run the regex on every sentence.
+        indicators: the frame's regex without its patterns (None: the frame has only patterns).
+        pattern_regex: the patterns alone, for sentences ``patterns`` cannot rule in or out.
+    """
+
+    tokens: dict[str, frozenset[str | None]]
+    substrings: tuple[str, ...]
+    substring_firsts: frozenset[str | None]
+    patterns: tuple[str, ...] | None
+    exclusions: tuple[str, ...] | None
+    scan_all: bool
+    indicators: re.Pattern | None
+    pattern_regex: re.Pattern | None
+
+
+@cache
+def _prefilter(frame: Frame) -> _Prefilter:
+    flags = re.IGNORECASE | re.MULTILINE
+    seqs = [_phrase_sequence(p) for p in frame.phrases]
+    seqs += [s for t in frame.terms for s in _term_sequences(t, inflect=frame.inflect)]
+    tokens: dict[str, set[str | None]] = {}
+    substrings: set[str] = set()
+    substring_firsts: set[str | None] = set()
+    scan_all = False
+    for seq in seqs:
+        req = _sequence_requirement(seq)
+        if req is None:
+            scan_all = True
+        elif req[0] == "token":
+            tokens.setdefault(req[1], set()).add(req[2])
+        else:
+            substrings.add(req[1])
+            substring_firsts.add(req[2])
+    indicators = (
+        re.compile(_frame_regex(frame.terms, frame.phrases, (), inflect=frame.inflect), flags)
+        if frame.terms or frame.phrases
+        else None
+    )
+    pattern_regex = (
+        re.compile("|".join(f"(?:{p})" for p in frame.patterns), flags) if frame.patterns else None
+    )
+    return _Prefilter(
+        tokens={w: frozenset(f) for w, f in tokens.items()},
+        substrings=_minimal(substrings),
+        substring_firsts=frozenset(substring_firsts),
+        patterns=_union_requirement(frame.patterns),
+        exclusions=_union_requirement(frame.exclude),
+        scan_all=scan_all,
+        indicators=indicators,
+        pattern_regex=pattern_regex,
+    )
+
+
+def _containing(strings: Iterable[str], joined: str, starts: list[int]) -> set[int]:
+    """Indices of the texts (joined, starting at ``starts``) that contain any of ``strings``."""
+    found: set[int] = set()
+    for s in strings:
+        pos = joined.find(s)
+        while pos >= 0:
+            i = bisect_right(starts, pos) - 1
+            found.add(i)
+            pos = joined.find(s, starts[i + 1])
+    return found
+
+
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _word_starts(low: str, words: Iterable[str]) -> list[int]:
+    """Sorted offsets in a plain lowercased text where a token starts with one of ``words``."""
+    out = set()
+    for w in words:
+        p = low.find(w)
+        while p >= 0:
+            if p == 0 or low[p - 1] not in _ASCII_WORD:
+                out.add(p)
+            p = low.find(w, p + 1)
+    return sorted(out)
+
+
+_Hits = tuple[int, list[int], list[int], list[int], list[str]]
+
+
+def _frame_matches(
+    frame: Frame,
+    jobs: Iterable[tuple[int, re.Pattern, list[int] | None]],
+    texts: Sequence[str],
+    may_exclude: Callable[[int], bool] | None = None,
+) -> tuple[list[int], list[int], list[int], list[str]]:
+    """The matches of a frame: for each (sentence, regex, offsets) job, what ``finditer`` finds.
+
+    With offsets, the regex is only tried there (``match`` at each offset past the last match,
+    which is what ``finditer`` does when no match can start anywhere else; the regex never
+    matches the empty string). Exclusions follow the frame's scope: ``sentence`` drops every
+    match of a sentence that contains an exclusion, ``overlap`` only the matches an exclusion
+    overlaps; they are not searched in sentences ``may_exclude`` rules out.
     """
     idx: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
     found: list[str] = []
-    for base in range(0, len(texts), _SENTENCES_PER_CHUNK):
-        chunk = texts[base : base + _SENTENCES_PER_CHUNK]
-        offsets = []
-        pos = 0
-        for t in chunk:
-            offsets.append(pos)
-            pos += len(t) + len(_SEP)
-        joined = _SEP.join(chunk)
-        rescan: set[int] = set()
-        local: list[tuple[int, int, int, str]] = []
-        for m in regex.finditer(joined):
-            s, e = m.span()
-            i = bisect_right(offsets, s) - 1
-            if e > offsets[i] + len(chunk[i]) or s >= offsets[i] + len(chunk[i]):
-                j = bisect_right(offsets, max(s, e - 1)) - 1
-                rescan.update(range(i, j + 1))
-                continue
-            local.append((i, s - offsets[i], e - offsets[i], m.group(0)))
-        for i in sorted(rescan):
-            local = [r for r in local if r[0] != i]
-            local.extend((i, m.start(), m.end(), m.group(0)) for m in regex.finditer(chunk[i]))
-        for i, s, e, text in local:
-            idx.append(base + i)
+    excl = frame.exclude_regex
+    for i, rx, offsets in jobs:
+        text = texts[i]
+        if offsets is None:
+            ms = [(m.start(), m.end(), m.group(0)) for m in rx.finditer(text)]
+        else:
+            ms = []
+            last = 0
+            for p in offsets:
+                if p >= last and (m := rx.match(text, p)) is not None:
+                    ms.append((p, m.end(), m.group(0)))
+                    last = m.end()
+        if not ms:
+            continue
+        if excl is not None and (may_exclude is None or may_exclude(i)):
+            if frame.exclude_scope == "sentence":
+                if excl.search(text) is not None:
+                    continue
+            else:
+                spans = [m.span() for m in excl.finditer(text)]
+                ms = [r for r in ms if not any(a < r[1] and b > r[0] for a, b in spans)]
+        for s, e, g in ms:
+            idx.append(i)
             starts.append(s)
             ends.append(e)
-            found.append(text)
-    return (
-        np.asarray(idx, dtype=np.int64),
-        np.asarray(starts, dtype=np.int64),
-        np.asarray(ends, dtype=np.int64),
-        found,
-    )
+            found.append(g)
+    return idx, starts, ends, found
+
+
+def _reference_hits(texts: Sequence[str], cb: Codebook) -> list[_Hits]:
+    """Per frame: every match of the frame's full regex in every sentence (no prefilter).
+
+    The definition :func:`tag_sentences` must reproduce; kept for tests and benchmarks.
+    """
+    out = []
+    for order, frame in enumerate(cb.frames):
+        if frame.regex is None:
+            continue
+        out.append(
+            (
+                order,
+                *_frame_matches(frame, ((i, frame.regex, None) for i in range(len(texts))), texts),
+            )
+        )
+    return out
+
+
+def _exclusion_test(
+    pf: _Prefilter, lows: Sequence[str], plain: Sequence[bool]
+) -> Callable[[int], bool] | None:
+    """Whether an exclusion may match sentence i: it is not plain or holds a required string."""
+    if pf.exclusions is None:
+        return None
+    strings = pf.exclusions
+    return lambda i: not plain[i] or any(s in lows[i] for s in strings)
+
+
+def _tag_prefiltered(texts: Sequence[str], cb: Codebook) -> list[_Hits]:
+    """Per frame: the same matches as :func:`_reference_hits`, searching only candidates.
+
+    A plain sentence is a candidate for a frame when one of its tokens is a required word of
+    the frame's phrases and terms, or it contains a required string (wildcard stems, literal
+    indicators without a whole word, the patterns' required strings). A candidate ruled in by
+    the phrases and terms alone is searched with the frame's regex without its patterns (no
+    pattern can match anywhere in it, so the alternation finds the same matches), and only
+    where a token starts with the first word of one of the phrases and terms it may hold.
+    Sentences are handled in chunks of ``_SENTENCES_PER_CHUNK``, which bounds the memory of
+    the joined lowercased text the required strings are looked up in.
+    """
+    frames = [(o, f, _prefilter(f)) for o, f in enumerate(cb.frames) if f.regex is not None]
+    # inverted index word -> frames, so each sentence is tokenised once for all frames
+    index: dict[str, list[int]] = {}
+    for k, (_, _, pf) in enumerate(frames):
+        for w in pf.tokens:
+            index.setdefault(w, []).append(k)
+    out: list[_Hits] = [(order, [], [], [], []) for order, _, _ in frames]
+    for base in range(0, len(texts), _SENTENCES_PER_CHUNK):
+        chunk = texts[base : base + _SENTENCES_PER_CHUNK]
+        for hits, part in zip(out, _prefiltered_chunk(chunk, frames, index), strict=True):
+            hits[1].extend(i + base for i in part[0])
+            for whole, piece in zip(hits[2:], part[1:], strict=True):
+                whole.extend(piece)
+    return out
+
+
+def _prefiltered_chunk(
+    texts: Sequence[str],
+    frames: list[tuple[int, Frame, _Prefilter]],
+    index: dict[str, list[int]],
+) -> list[tuple[list[int], list[int], list[int], list[str]]]:
+    lows = [t.lower() for t in texts]
+    plain = [_is_plain(t) for t in texts]
+    other = {i for i, p in enumerate(plain) if not p}
+    starts = [0]
+    for t in lows:
+        starts.append(starts[-1] + len(t) + 1)
+    joined = "\x00".join(lows)
+    vocab = frozenset(index)
+    words: list[dict[int, list[str]]] = [{} for _ in frames]
+    for i, low in enumerate(lows):
+        if plain[i]:
+            for w in vocab.intersection(_TOKEN.findall(low)):
+                for k in index[w]:
+                    words[k].setdefault(i, []).append(w)
+    out = []
+    for k, (_, frame, pf) in enumerate(frames):
+        if pf.scan_all:
+            jobs = [(i, frame.regex, None) for i in range(len(texts))]
+            out.append(_frame_matches(frame, jobs, texts))
+            continue
+        # sentences a pattern may match: confirmed by searching the patterns alone, which is
+        # cheaper than searching them together with the phrases and terms
+        maybe = (
+            range(len(texts)) if pf.patterns is None else _containing(pf.patterns, joined, starts)
+        )
+        full = {i for i in maybe if pf.pattern_regex.search(texts[i])} | other
+        by_string = _containing(pf.substrings, joined, starts) - full
+        jobs = [(i, frame.regex, None) for i in full]
+        for i in (words[k].keys() | by_string) - full:
+            firsts: set[str | None] = set()
+            for w in words[k].get(i, ()):
+                firsts |= pf.tokens[w]
+            if i in by_string:
+                firsts |= pf.substring_firsts
+            if None in firsts:
+                jobs.append((i, pf.indicators, None))
+            else:
+                jobs.append((i, pf.indicators, _word_starts(lows[i], firsts)))
+        jobs.sort(key=lambda job: job[0])
+        out.append(_frame_matches(frame, jobs, texts, _exclusion_test(pf, lows, plain)))
+    return out
 
 
 _TAG_COLUMNS = ["article_id", "outlet", "sentence", "frame", "evidence", "start", "end"]
+
+
+def _tag_table(df: pd.DataFrame, cb: Codebook, hits: list[_Hits]) -> pd.DataFrame:
+    """The tidy table of :func:`tag_sentences` from per-frame matches."""
+    base = (
+        df["start"].to_numpy(dtype=np.int64)
+        if "start" in df.columns
+        else np.zeros(len(df), dtype=np.int64)
+    )
+    parts = []
+    for order, idx, s, e, found in hits:
+        if not idx:
+            continue
+        rows = np.asarray(idx, dtype=np.int64)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "_row": rows,
+                    "_order": order,
+                    "evidence": found,
+                    "start": base[rows] + np.asarray(s, dtype=np.int64),
+                    "end": base[rows] + np.asarray(e, dtype=np.int64),
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in zip(
+                    _TAG_COLUMNS, [str, str, "int64", str, str, "int64", "int64"], strict=True
+                )
+            }
+        )
+    hits_df = pd.concat(parts, ignore_index=True)
+    meta = df[["article_id", "outlet", "sentence"]].reset_index(drop=True)
+    hits_df = pd.concat(
+        [meta.iloc[hits_df["_row"].to_numpy()].reset_index(drop=True), hits_df], axis=1
+    )
+    hits_df["frame"] = np.asarray(cb.ids, dtype=object)[hits_df["_order"].to_numpy()]
+    hits_df = hits_df.sort_values(
+        ["article_id", "sentence", "_order", "start", "end"], kind="mergesort"
+    )
+    out = hits_df[_TAG_COLUMNS].reset_index(drop=True)
+    return out.astype({"sentence": "int64", "start": "int64", "end": "int64"})
+
+
+def _tag_reference(
+    sentences: pd.DataFrame | Any, codebook: str | Path | Codebook = DEFAULT_CODEBOOK
+) -> pd.DataFrame:
+    """:func:`tag_sentences` without the prefilter: every frame's regex on every sentence.
+
+    The definition the fast path must reproduce row for row; used by tests and benchmarks.
+    """
+    df = _sentences_of(sentences)
+    cb = load_codebook(codebook)
+    texts = df["text"].fillna("").astype(str).tolist()
+    return _tag_table(df, cb, _reference_hits(texts, cb))
 
 
 def tag_sentences(
@@ -739,6 +1281,23 @@ def tag_sentences(
     frame's exclusions occurs in it too (``exclude_scope: sentence``) or overlaps the match
     (``exclude_scope: overlap``). Matching is case-insensitive and whole-word; matches never
     cross a sentence boundary.
+
+    Each frame's indicators form one regex (terms and phrases as a trie, as in Aho & Corasick
+    1975), searched in each sentence on its own. To spare most of those searches, sentences are
+    first filtered, then verified (Navarro & Raffinot 2002, *Flexible Pattern Matching in
+    Strings*, ch. 6): every term or phrase match contains a whole word the indicator spells
+    out (a run of word characters that the indicator's word boundaries, whitespace, hyphens,
+    apostrophes or other non-word characters delimit on both sides) or, failing that, a
+    literal string (a wildcard stem), and every pattern match contains one of a set of strings
+    read off the parsed regex (required literals, as in Cox 2012, "Regular expression matching
+    with a trigram index").
+    A frame's regex runs only on sentences holding one of its words or strings, which is exact:
+    a sentence without them holds no match. A sentence with none of the pattern strings is
+    searched without the patterns, which at no position could have matched. The filter looks
+    at the lowercased text, so it is only trusted where lowercasing agrees with the regex
+    engine's case folding, in sentences whose non-ASCII characters are all uncased non-word
+    characters; any other sentence (accented letters, the Kelvin sign, long s, dotted I ...)
+    and any frame with an indicator without a literal character are searched in full.
 
     Args:
         sentences: the sentences table (``article_id``, ``outlet``, ``sentence``, ``text`` and,
@@ -760,60 +1319,7 @@ def tag_sentences(
     df = _sentences_of(sentences)
     cb = load_codebook(codebook)
     texts = df["text"].fillna("").astype(str).tolist()
-    base = (
-        df["start"].to_numpy(dtype=np.int64)
-        if "start" in df.columns
-        else np.zeros(len(df), dtype=np.int64)
-    )
-    parts = []
-    for order, frame in enumerate(cb.frames):
-        if frame.regex is None or not texts:
-            continue
-        idx, s, e, found = _find(texts, frame.regex)
-        keep = np.ones(idx.size, dtype=bool)
-        if frame.exclude_regex is not None and idx.size:
-            xi, xs, xe, _ = _find(texts, frame.exclude_regex)
-            if frame.exclude_scope == "sentence":
-                keep &= ~np.isin(idx, xi)
-            else:
-                # only matches in sentences with an exclusion need a look, so this stays
-                # linear in the number of matches
-                spans: dict[int, list[tuple[int, int]]] = {}
-                for i, a, b in zip(xi.tolist(), xs.tolist(), xe.tolist(), strict=True):
-                    spans.setdefault(i, []).append((a, b))
-                for j in np.flatnonzero(np.isin(idx, xi)):
-                    keep[j] = not any(a < e[j] and b > s[j] for a, b in spans[int(idx[j])])
-        if not keep.any():
-            continue
-        idx, s, e = idx[keep], s[keep], e[keep]
-        found = [f for f, k in zip(found, keep, strict=True) if k]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "_row": idx,
-                    "_order": order,
-                    "evidence": found,
-                    "start": base[idx] + s,
-                    "end": base[idx] + e,
-                }
-            )
-        )
-    if not parts:
-        return pd.DataFrame(
-            {
-                c: pd.Series(dtype=t)
-                for c, t in zip(
-                    _TAG_COLUMNS, [str, str, "int64", str, str, "int64", "int64"], strict=True
-                )
-            }
-        )
-    hits = pd.concat(parts, ignore_index=True)
-    meta = df[["article_id", "outlet", "sentence"]].reset_index(drop=True)
-    hits = pd.concat([meta.iloc[hits["_row"].to_numpy()].reset_index(drop=True), hits], axis=1)
-    hits["frame"] = np.asarray(cb.ids, dtype=object)[hits["_order"].to_numpy()]
-    hits = hits.sort_values(["article_id", "sentence", "_order", "start", "end"], kind="mergesort")
-    out = hits[_TAG_COLUMNS].reset_index(drop=True)
-    return out.astype({"sentence": "int64", "start": "int64", "end": "int64"})
+    return _tag_table(df, cb, _tag_prefiltered(texts, cb) if texts else [])
 
 
 def sentence_frames(

@@ -1,0 +1,491 @@
+"""framing.tag_sentences' prefilter: exactly the rows of the plain reference, on every input.
+
+The reference (``framing._tag_reference``) runs every frame's full regex on every sentence; the
+fast path only runs it where a required word or string occurs. Any sentence the prefilter wrongly
+rules out loses rows, so each test compares whole tables, on the sample corpus, on generated
+sentences, on hostile cases (case folding of non-ASCII letters, hyphens, apostrophes, wildcards,
+gaps) and on generated codebooks.
+"""
+
+from __future__ import annotations
+
+import random
+
+import newslens
+import pandas as pd
+import pytest
+import yaml
+from newslens import framing
+
+BOOKS = ["policy_frames_boydstun_2014", "semetko_valkenburg_2000", "cues"]
+
+
+def book(name: str) -> framing.Codebook:
+    return framing.load_cues() if name == "cues" else framing.load_codebook(name)
+
+
+def table(texts: list[str], *, article: str = "a") -> pd.DataFrame:
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    return pd.DataFrame(
+        {
+            "article_id": article,
+            "outlet": "X",
+            "sentence": range(len(texts)),
+            "text": texts,
+            "start": starts,
+        }
+    )
+
+
+def same(sents: pd.DataFrame, cb: framing.Codebook) -> pd.DataFrame:
+    """Assert the fast path equals the reference; return the reference."""
+    ref = framing._tag_reference(sents, cb)
+    pd.testing.assert_frame_equal(framing.tag_sentences(sents, cb), ref)
+    return ref
+
+
+# --------------------------------------------------------------------------------------------
+# generated sentences
+
+
+def sample_words() -> list[str]:
+    words = {w for t in newslens.load_corpus().sentences["text"] for w in t.split()}
+    for name in BOOKS:
+        for f in book(name).frames:
+            words.update(f.terms)
+            for p in f.phrases:
+                words.update(p.split())
+    return sorted(w.rstrip("*") for w in words if w != "...")
+
+
+HOSTILE = [
+    "\u212aremlin",  # Kelvin sign: matches k
+    "ſanctions",  # long s: matches s
+    "İnvasion",  # dotted capital I: lowercases to two characters
+    "ınvasion",  # dotless i: matches I
+    "KILLED",
+    "Kıll",
+    "café",
+    "Straße",
+    "naïve",
+    "war’s",
+    "Putin's",
+    "anti‐war",
+    "anti–war",
+    "pro-Kremlin",
+    "neo-Nazis",
+    "denazification",
+    "£5bn",
+    "$3",
+    "€10",
+    "₽100",
+    "18,",
+    "12-year-old",
+    "U.S.",
+    "(war)",
+    "war.",
+    "\u00a0",
+    "\u2009",
+    "—",
+    "“",
+    "”",
+    "\u0345",
+    "ΐ",
+    "#war",
+    "_",
+    "war_crimes",
+    "9/11",
+]
+
+JOINERS = [" "] * 12 + ["  ", "-", "‐", "–", "’", "'", "\n", "\u00a0", ", ", ". ", "\t", "\x00"]
+
+
+def generated(seed: int, n: int = 1500) -> list[str]:
+    rng = random.Random(seed)
+    words = sample_words() + HOSTILE
+    out = []
+    for _ in range(n):
+        k = rng.randint(1, 25)
+        parts = []
+        for _ in range(k):
+            w = rng.choice(words)
+            r = rng.random()
+            if r < 0.15:
+                w = w.upper()
+            elif r < 0.35:
+                w = w.capitalize()
+            elif r < 0.40:
+                w = w + rng.choice(["s", "ed", "ing", "’s", "-", "."])
+            parts.append(w)
+            parts.append(rng.choice(JOINERS))
+        out.append("".join(parts[:-1]) + rng.choice(["", ".", "!", "?", " ", "\n"]))
+    return out
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_sample_corpus_identical(name):
+    sents = newslens.load_corpus().sentences
+    ref = same(sents, book(name))
+    assert len(ref) > 50  # the comparison is about real matches
+
+
+@pytest.mark.parametrize("name", BOOKS)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_generated_sentences_identical(name, seed):
+    ref = same(table(generated(seed)), book(name))
+    assert len(ref) > 500
+    assert ref["frame"].nunique() >= 3
+
+
+def test_generated_sentences_without_start_column():
+    sents = table(generated(2, n=300)).drop(columns="start")
+    same(sents, book("policy_frames_boydstun_2014"))
+
+
+# --------------------------------------------------------------------------------------------
+# hostile cases, one sentence each
+
+
+CASES = [
+    # case folding the lowercased text does not show: must still be found
+    ("semetko_valkenburg_2000", "The \u212aremlin blamed them.", "blamed"),
+    ("semetko_valkenburg_2000", "They were bla\u212a.", None),
+    ("policy_frames_boydstun_2014", "New ſanctions were imposed.", "ſanctions"),
+    ("policy_frames_boydstun_2014", "The İnvasion began.", "İnvasion"),
+    ("policy_frames_boydstun_2014", "An ınvasion began.", "ınvasion"),
+    ("policy_frames_boydstun_2014", "A café near the hospital.", "hospital"),
+    ("policy_frames_boydstun_2014", "İ the hospital was shelled.", "hospital"),
+    # hyphen and apostrophe variants, wildcards
+    ("semetko_valkenburg_2000", "An anti-war protest.", "anti-war"),
+    ("semetko_valkenburg_2000", "An anti‐war protest.", None),  # the pattern says "-"
+    ("cues", "Neo‐Nazis marched.", "Neo‐Nazis"),
+    ("cues", "Neo–Nazis marched.", "Neo–Nazis"),
+    ("cues", "Putin’s NEO-NAZI regime.", "NEO-NAZI"),
+    ("cues", "Neo-Nazis marched.", "Neo-Nazis"),
+    ("cues", "Neo Nazis marched.", "Neo Nazis"),
+    ("cues", "They are NAZIS.", "NAZIS"),
+    ("cues", "Nazification and denazification.", "Nazification"),
+    ("policy_frames_boydstun_2014", "The denazification of Ukraine.", "denazification"),
+    ("policy_frames_boydstun_2014", "The de-nazification of Ukraine.", "de-nazification"),
+    # matches at the sentence start and end, and nothing else
+    ("semetko_valkenburg_2000", "Blamed", "Blamed"),
+    ("semetko_valkenburg_2000", "they were blamed", "blamed"),
+    ("semetko_valkenburg_2000", "blamed.", "blamed"),
+    ("semetko_valkenburg_2000", "unblamed blamedness", None),
+    # patterns starting with a non-word character, patterns with look-arounds
+    ("semetko_valkenburg_2000", "It cost £5bn.", "£5"),
+    ("semetko_valkenburg_2000", "It cost $ 3.", "$ 3"),
+    ("semetko_valkenburg_2000", "₽100 a day", "₽1"),
+    ("semetko_valkenburg_2000", "They lacked gas.", "gas"),
+    ("semetko_valkenburg_2000", "They used tear gas.", None),
+    ("semetko_valkenburg_2000", "Anya Stoluk, 18, fled.", "Anya Stoluk, 18"),
+    ("semetko_valkenburg_2000", "A 12-year-old girl.", "12-year-old"),
+    ("policy_frames_boydstun_2014", "The prisoners were freed.", "prisoners"),
+    ("policy_frames_boydstun_2014", "The prisoners of war were freed.", None),
+    # exclusions: overlap scope
+    ("semetko_valkenburg_2000", "A row of houses.", None),
+    ("semetko_valkenburg_2000", "A row of houses and a row.", "row"),
+    ("policy_frames_boydstun_2014", "They won at all costs.", None),
+    # phrases with gaps and hyphens that are spaces
+    ("cues", "It is said that they fled.", None),
+    (
+        "cues",
+        "The claims could not be independently verified.",
+        "could not be independently verified",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "evidence"), CASES)
+def test_hostile_sentences(name, text, evidence):
+    ref = same(table([text]), book(name))
+    if evidence is not None:
+        assert evidence in set(ref["evidence"])
+
+
+def test_hostile_cases_all_together():
+    texts = [t for _, t, _ in CASES] + HOSTILE + [" ".join(HOSTILE)]
+    for name in BOOKS:
+        same(table(texts), book(name))
+
+
+# --------------------------------------------------------------------------------------------
+# user codebooks
+
+
+USER_BOOK = """\
+name: hostile_book
+title: Hostile
+citation: Nobody 2024
+description: Indicators the prefilter must get right.
+frames:
+  - id: nonword_start
+    label: Non-word start
+    description: terms that start with a non-word character
+    source: test
+    terms: ["£5", "#metoo", "(war)", "+", "..."]
+  - id: no_literal
+    label: No literal
+    description: a term without any literal character (hyphen class only)
+    source: test
+    terms: ["-", "peace"]
+  - id: folding
+    label: Folding
+    description: indicators with letters that fold to ASCII
+    source: test
+    terms: ["ſtate", "\u212aiev", "İstanbul", "ıran", "café", "straße"]
+    phrases: ["the ſtate of", "Ḱ ... war"]
+    patterns: ["ſ\\\\w+", "\u212a\\\\w+"]
+  - id: wild
+    label: Wildcards
+    description: wildcard terms, hyphens, apostrophes, gaps
+    source: test
+    inflect: false
+    terms: ["war*", "anti-war*", "putin's", "o'clock", "x-ray*", "9/11", "u.s.", "_under"]
+    phrases: ["the ... war", "war ... peace", "peace-keeping force", "Putin's war"]
+  - id: pats
+    label: Patterns
+    description: patterns of every shape
+    source: test
+    terms: [attack]
+    patterns:
+      - "[£$€₽]\\\\s?\\\\d"
+      - "(?<=\\\\s)war\\\\b"
+      - "\\\\bpeace(?=\\\\s|$)"
+      - "(?-i:[A-Z]{3,})"
+      - "(\\\\w)\\\\1{2}"
+      - "\\\\d+%"
+      - "(?:^|\\\\s)the\\\\b"
+      - "\\\\bend$"
+      - "^start"
+      - "(?>\\\\w+)s\\\\b"
+      - "(?=\\\\w{14})\\\\w"
+      - "(?x: c e a s e )"
+      - "\\\\b(?:no|not)\\\\s+\\\\w+"
+      - "[^\\\\W\\\\d_]{16,}"
+  - id: excl_sentence
+    label: Exclusion (sentence)
+    description: exclusion cancels the sentence
+    source: test
+    terms: [war, peace]
+    exclude: ["\\\\bcold war\\\\b", "(?-i:PEACE)"]
+  - id: excl_overlap
+    label: Exclusion (overlap)
+    description: exclusion cancels overlapping matches only
+    source: test
+    terms: [war, army]
+    exclude: ["\\\\bwar (?:games|memorial)\\\\b", "\\\\w*army\\\\w*"]
+    exclude_scope: overlap
+"""
+
+USER_TEXTS = [
+    "It cost £5 and #MeToo (war) + more...",
+    "A - B, a peace-keeping force.",
+    "The ſtate of the war; the State of play; the \u212aiev office.",
+    "İstanbul and ıran, Istanbul and Iran, ISTANBUL, CAFÉ, café, STRASSE, straße.",
+    "Warfare, WARS, anti-warriors, anti‐war, Putin’s war, Putin's war, putins.",
+    "At 9/11 o’clock the U.S. X-rays _under under_ the.",
+    "The long long war was not peace.",
+    "the war ended in peace",
+    "COLD war and PEACE and a cold war.",
+    "War games at the war memorial, the army's armyish war.",
+    "start the end",
+    "It was 45% of the cost, $ 3, €4, ₽ 5; aaa bbb.",
+    "Internationalisation notwithstanding, cease fire.",
+    "Nothing to see.",
+    "",
+    "\u212a",
+    "Ḱ and war, Ḱ ... war, ḱ of the war.",
+]
+
+
+def test_user_codebook_with_hostile_indicators(tmp_path):
+    path = tmp_path / "hostile.yml"
+    path.write_text(USER_BOOK, encoding="utf-8")
+    cb = framing.load_codebook(path)
+    ref = same(table(USER_TEXTS + generated(3, n=400)), cb)
+    assert set(ref["frame"]) == set(cb.ids)  # every frame matched something
+    pf = {f.id: framing._prefilter(f) for f in cb.frames}
+    assert pf["no_literal"].scan_all  # "-" has no literal character
+    assert not pf["wild"].scan_all and not pf["nonword_start"].scan_all
+
+
+def random_book(rng: random.Random, path) -> framing.Codebook:
+    words = sample_words() + HOSTILE
+    texts = list(newslens.load_corpus().sentences["text"])
+    frames = []
+    for k in range(6):
+        terms = sorted(
+            {rng.choice(words).strip(".,;:!?") or "x" for _ in range(rng.randint(0, 30))}
+        )
+        terms = [t + "*" if rng.random() < 0.1 and len(t) > 3 else t for t in terms]
+        terms = [
+            t
+            for t in terms
+            if t.strip() == t and t and not any(c.isspace() for c in t) and "*" not in t[:-1]
+        ]
+        phrases = set()
+        for _ in range(rng.randint(0, 8)):
+            ws = rng.choice(texts).split()
+            i = rng.randrange(len(ws))
+            gram = ws[i : i + rng.randint(2, 4)]
+            if len(gram) >= 3 and rng.random() < 0.3:
+                gram[1] = "..."
+            if len(gram) >= 2 and "..." not in (gram[0], gram[-1]):
+                phrases.add(" ".join(gram))
+        patterns = rng.sample(
+            [
+                r"[£$€₽]\s?\d",
+                r"\b\w+ing\b",
+                r"(?<=\s)the\b",
+                r"\bwar(?!\w)",
+                r"(?-i:[A-Z][a-z]+), \d+",
+                r"\d{2,}",
+                r"(?:killed|wounded) (?:at least )?\d+",
+                r"\b(?:must|should) \w+",
+            ],
+            rng.randint(0, 2),
+        )
+        body = {
+            "id": f"f{k}",
+            "label": f"F{k}",
+            "description": "random",
+            "source": "test",
+            "terms": terms,
+            "phrases": sorted(phrases),
+            "patterns": patterns,
+            "inflect": rng.random() < 0.5,
+        }
+        if rng.random() < 0.5:
+            body["exclude"] = [r"\bthe\b", r"\bnot\b"][: rng.randint(1, 2)]
+            body["exclude_scope"] = rng.choice(["sentence", "overlap"])
+        if not (terms or phrases or patterns):
+            body["terms"] = ["war"]
+        frames.append(body)
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "name": "random_book",
+                "title": "Random",
+                "citation": "Nobody",
+                "description": "generated",
+                "frames": frames,
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    return framing.load_codebook(path)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_codebooks(tmp_path, seed):
+    rng = random.Random(seed)
+    cb = random_book(rng, tmp_path / f"random{seed}.yml")
+    ref = same(table(generated(10 + seed, n=600)), cb)
+    assert len(ref) > 50
+
+
+# --------------------------------------------------------------------------------------------
+# the prefilter is in use, and the tests above can fail
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_shipped_books_are_prefiltered(name):
+    for f in book(name).frames:
+        if f.regex is None:
+            continue
+        pf = framing._prefilter(f)
+        assert not pf.scan_all, f.id
+        assert pf.patterns is not None, f.id  # every shipped pattern has required strings
+        assert pf.exclusions is not None, f.id
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"[£$€₽]\s?\d", {"£", "$", "€", "₽"}),
+        (r"\bprisoners?\b(?! of war)", {"prisoner"}),
+        (r"\bbecause of (?:these|those) (?:fools|leaders?)\b", {"because of th"}),
+        (r"(?-i:\b[A-Z][a-z]+), \d{1,3}\b", {f", {d}" for d in range(10)}),
+        (r"\b(?:\w+|\d+)-year-old\b", {"-year-old"}),
+        (r"\w+", None),
+        (r"ſ\w+", None),  # long s matches s: no safe key
+        (r"(\w)\1", None),
+    ],
+)
+def test_pattern_requirement(pattern, expected):
+    got = framing._pattern_requirement(pattern)
+    assert (set(got) if got is not None else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("plain ASCII", True),
+        ("curly ’quotes’ – dashes —\u00a0spaces", True),
+        ("café", False),
+        ("\u212aelvin", False),
+        ("ſ", False),
+        ("İ", False),
+        ("Ⓐ", False),  # cased, although not a word character
+        ("\u0345", False),
+    ],
+)
+def test_is_plain(text, plain):
+    assert framing._is_plain(text) is plain
+
+
+def test_hostile_cases_catch_a_broken_prefilter(monkeypatch):
+    """Trusting every sentence's lowercased text loses the long-s and dotted-I matches."""
+    cb = book("policy_frames_boydstun_2014")
+    sents = table([t for n, t, _ in CASES if n == cb.name])
+    ref = framing._tag_reference(sents, cb)
+    monkeypatch.setattr(framing, "_is_plain", lambda text: True)
+    with pytest.raises(AssertionError):
+        pd.testing.assert_frame_equal(framing.tag_sentences(sents, cb), ref)
+
+
+def test_generated_sentences_catch_a_broken_pattern_filter(monkeypatch):
+    """Ruling out every pattern loses rows, so the comparison notices."""
+    cb = book("semetko_valkenburg_2000")
+    sents = table(generated(0))
+    ref = framing._tag_reference(sents, cb)
+    framing._prefilter.cache_clear()
+    monkeypatch.setattr(framing, "_pattern_requirement", lambda p: frozenset({"\x01"}))
+    try:
+        with pytest.raises(AssertionError):
+            pd.testing.assert_frame_equal(framing.tag_sentences(sents, cb), ref)
+    finally:
+        framing._prefilter.cache_clear()
+
+
+def test_word_starts_catch_a_wrong_first_word(monkeypatch):
+    """Searching only where the first words start matters: a wrong offset loses matches."""
+    cb = book("semetko_valkenburg_2000")
+    sents = table(generated(1))
+    ref = framing._tag_reference(sents, cb)
+    monkeypatch.setattr(framing, "_word_starts", lambda low, words: [0])
+    with pytest.raises(AssertionError):
+        pd.testing.assert_frame_equal(framing.tag_sentences(sents, cb), ref)
+
+
+def test_empty_and_missing_texts():
+    sents = table(["", "war", ""])
+    sents.loc[2, "text"] = None
+    for name in BOOKS:
+        same(sents, book(name))
+    empty = table([]).astype({"sentence": "int64", "start": "int64"})
+    for name in BOOKS:
+        same(empty, book(name))
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 100])
+def test_chunked_prefilter(monkeypatch, chunk):
+    monkeypatch.setattr(framing, "_SENTENCES_PER_CHUNK", chunk)
+    sents = table(generated(5, n=250))
+    for name in BOOKS:
+        same(sents, book(name))
