@@ -741,9 +741,10 @@ def _sequence_requirement(seq: tuple[str, ...]) -> tuple[str, str, str | None] |
     forced on both sides (``(?<!\\w)``, ``(?!\\w)``, whitespace, hyphen, apostrophe or another
     non-word literal) is a whole ``\\w+`` token of the lowercased sentence. ``("substring", s)``:
     any other stretch of literal characters, e.g. the stem of a wildcard term. The third item
-    is the word every match starts with (the leading run of word characters after
-    ``(?<!\\w)``; None when unknown). None: the sequence has no literal character, so its frame
-    must search every sentence.
+    is the token every match starts with (the leading run of word characters after
+    ``(?<!\\w)``, with a trailing ``*`` when only the token's start is known; None when
+    unknown). None: the sequence has no literal character, so its frame must search every
+    sentence.
     """
     chars = [_atom_char(a) for a in seq]
     keys = [_key(c) if c is not None else None for c in chars]
@@ -790,13 +791,15 @@ def _sequence_requirement(seq: tuple[str, ...]) -> tuple[str, str, str | None] |
                 tokens.append("".join(keys[k:m]))
             k = m
         i = j
-    # the word every match starts with (at a token start), to search only where it occurs
+    # the word every match starts with (at a token start), to search only where it occurs;
+    # "*" marks a prefix of the token (a wildcard stem, or a run cut short by an unknown key)
     first = None
     if seq and seq[0] == _WORD_START:
         j = 1
         while j < len(seq) and word[j] and keys[j] is not None:
             j += 1
-        first = "".join(keys[1:j]) or None
+        if j > 1:
+            first = "".join(keys[1:j]) + ("" if bounded_after(j) else "*")
     if tokens:
         return ("token", max(tokens, key=len), first)
     if strings:
@@ -1044,12 +1047,21 @@ _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def _word_starts(low: str, words: Iterable[str]) -> list[int]:
-    """Sorted offsets in a plain lowercased text where a token starts with one of ``words``."""
-    out = set()
+    """Sorted offsets in a plain lowercased text where one of the tokens ``words`` starts.
+
+    ``word*`` stands for any token starting with ``word``. (``str.find`` and a look at the
+    neighbouring characters is faster here than a regex per word.)
+    """
+    out: set[int] = set()
     for w in words:
+        whole = not w.endswith("*")
+        w = w.removesuffix("*")
+        n = len(w)
         p = low.find(w)
         while p >= 0:
-            if p == 0 or low[p - 1] not in _ASCII_WORD:
+            if (p == 0 or low[p - 1] not in _ASCII_WORD) and not (
+                whole and low[p + n : p + n + 1] in _ASCII_WORD
+            ):
                 out.add(p)
             p = low.find(w, p + 1)
     return sorted(out)
