@@ -266,6 +266,13 @@ frames:
       - "(?x: c e a s e )"
       - "\\\\b(?:no|not)\\\\s+\\\\w+"
       - "[^\\\\W\\\\d_]{16,}"
+  - id: overlaps
+    label: Overlaps
+    description: phrases, patterns and terms that overlap, tried in alternation order
+    source: test
+    terms: [war, in, peace, km]
+    phrases: ["the war in", "peace talks", "in peace"]
+    patterns: ["war in \\\\w+", "talks?\\\\b", "\\\\d+ ?km", "[£$]\\\\d"]
   - id: excl_sentence
     label: Exclusion (sentence)
     description: exclusion cancels the sentence
@@ -299,6 +306,7 @@ USER_TEXTS = [
     "",
     "\u212a",
     "Ḱ and war, Ḱ ... war, ḱ of the war.",
+    "the war in Ukraine and peace talks, war in Kyiv, talk in peace, 5 km and 7km, £5 and $6.",
 ]
 
 
@@ -469,6 +477,22 @@ def test_word_starts_catch_a_wrong_first_word(monkeypatch):
     sents = table(generated(1))
     ref = framing._tag_reference(sents, cb)
     monkeypatch.setattr(framing, "_word_starts", lambda low, words: [0])
+    with pytest.raises(AssertionError):
+        pd.testing.assert_frame_equal(framing.tag_sentences(sents, cb), ref)
+
+
+def test_pattern_offsets_catch_a_missed_one(monkeypatch):
+    """Patterns are tried at every offset where one matches; trying only the first loses rows."""
+    cb = book("semetko_valkenburg_2000")
+    sents = table(generated(0) + ["It cost £5, then £6 and then $7."])
+    ref = framing._tag_reference(sents, cb)
+    real = framing._pattern_starts
+
+    def first_only(text, pf):
+        found = real(text, pf)
+        return found[:1] if isinstance(found, list) else found
+
+    monkeypatch.setattr(framing, "_pattern_starts", first_only)
     with pytest.raises(AssertionError):
         pd.testing.assert_frame_equal(framing.tag_sentences(sents, cb), ref)
 

@@ -825,6 +825,35 @@ def _pattern_requirement(pattern: str) -> frozenset[str] | None:
         return None
 
 
+def _min_width(pattern: str) -> int:
+    """The fewest characters a match of ``pattern`` can have (0 when unknown).
+
+    Unknown with back-references: joined into one alternation, a pattern's group numbers
+    shift, so ``\\1`` may then refer to another pattern's group.
+    """
+    try:
+        from re import _constants as c
+        from re import _parser
+    except ImportError:  # pragma: no cover
+        return 0
+
+    def backref(items) -> bool:
+        for op, av in items:
+            if op in (c.GROUPREF, c.GROUPREF_EXISTS):
+                return True
+            for sub in av if isinstance(av, tuple | list) else (av,):
+                subs = sub if isinstance(sub, list) else [sub]
+                if any(isinstance(s, _parser.SubPattern) and backref(s) for s in subs):
+                    return True
+        return False
+
+    try:
+        tree = _parser.parse(pattern, re.IGNORECASE | re.MULTILINE)
+        return 0 if backref(tree) else int(tree.getwidth()[0])
+    except Exception:
+        return 0
+
+
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
     """The cheaper of two requirement sets: strings of 4 characters are selective enough, then
     fewer strings (each is one pass of ``str.find``), then longer ones."""
@@ -981,6 +1010,7 @@ class _Prefilter:
         scan_all: some indicator has no literal character: run the regex on every sentence.
         indicators: the frame's regex without its patterns (None: the frame has only patterns).
         pattern_regex: the patterns alone, for sentences ``patterns`` cannot rule in or out.
+        nonempty_patterns: no pattern can match the empty string.
     """
 
     tokens: dict[str, frozenset[str | None]]
@@ -991,6 +1021,7 @@ class _Prefilter:
     scan_all: bool
     indicators: re.Pattern | None
     pattern_regex: re.Pattern | None
+    nonempty_patterns: bool
 
 
 @cache
@@ -1028,6 +1059,7 @@ def _prefilter(frame: Frame) -> _Prefilter:
         scan_all=scan_all,
         indicators=indicators,
         pattern_regex=pattern_regex,
+        nonempty_patterns=all(_min_width(p) > 0 for p in frame.patterns),
     )
 
 
@@ -1135,6 +1167,26 @@ def _reference_hits(texts: Sequence[str], cb: Codebook) -> list[_Hits]:
     return out
 
 
+def _pattern_starts(text: str, pf: _Prefilter) -> list[int] | bool:
+    """Every offset where one of the frame's patterns matches in ``text`` ([] when none).
+
+    Each search finds the leftmost match at or after its start, so searching again one past
+    each match start lists them all. True (somewhere, but offsets not needed) when a pattern can
+    match the empty string, because then only ``finditer`` itself reproduces ``finditer``.
+    """
+    rx = pf.pattern_regex
+    m = rx.search(text)
+    if m is None:
+        return []
+    if not pf.nonempty_patterns:
+        return True
+    out = []
+    while m is not None:
+        out.append(m.start())
+        m = rx.search(text, m.start() + 1)
+    return out
+
+
 def _exclusion_test(
     pf: _Prefilter, lows: Sequence[str], plain: Sequence[bool]
 ) -> Callable[[int], bool] | None:
@@ -1198,24 +1250,31 @@ def _prefiltered_chunk(
             jobs = [(i, frame.regex, None) for i in range(len(texts))]
             out.append(_frame_matches(frame, jobs, texts))
             continue
-        # sentences a pattern may match: confirmed by searching the patterns alone, which is
-        # cheaper than searching them together with the phrases and terms
+        # sentences a pattern may match, and where: searching the patterns alone is cheaper
+        # than searching them together with the phrases and terms
         maybe = (
             range(len(texts)) if pf.patterns is None else _containing(pf.patterns, joined, starts)
         )
-        full = {i for i in maybe if pf.pattern_regex.search(texts[i])} | other
-        by_string = _containing(pf.substrings, joined, starts) - full
-        jobs = [(i, frame.regex, None) for i in full]
-        for i in (words[k].keys() | by_string) - full:
+        at = {}
+        for i in maybe:
+            if i not in other and (q := _pattern_starts(texts[i], pf)):
+                at[i] = q
+        by_string = _containing(pf.substrings, joined, starts)
+        jobs = [(i, frame.regex, None) for i in other]
+        for i in (words[k].keys() | by_string | at.keys()) - other:
             firsts: set[str | None] = set()
             for w in words[k].get(i, ()):
                 firsts |= pf.tokens[w]
             if i in by_string:
                 firsts |= pf.substring_firsts
-            if None in firsts:
-                jobs.append((i, pf.indicators, None))
+            q = at.get(i)
+            rx = pf.indicators if q is None else frame.regex
+            if None in firsts or q is True:
+                jobs.append((i, rx, None))
+            elif q is None:
+                jobs.append((i, rx, _word_starts(lows[i], firsts)))
             else:
-                jobs.append((i, pf.indicators, _word_starts(lows[i], firsts)))
+                jobs.append((i, rx, sorted(set(_word_starts(lows[i], firsts)).union(q))))
         jobs.sort(key=lambda job: job[0])
         out.append(_frame_matches(frame, jobs, texts, _exclusion_test(pf, lows, plain)))
     return out
