@@ -413,6 +413,32 @@ def test_shipped_books_are_prefiltered(name):
 
 
 @pytest.mark.parametrize(
+    ("indicator", "expected"),
+    [
+        # (kind, required word or string, first token ("*": its start), other whole words)
+        ("anti-war", ("token", "anti", "anti", {"war"})),
+        ("u.s.", ("token", "u", "u", {"s"})),
+        ("(war)", ("token", "war", None, set())),
+        ("£5", ("token", "5", None, set())),
+        ("nazi*", ("substring", "nazi", "nazi*", set())),
+        ("ſtate", ("substring", "tate", None, set())),  # ſ also matches s: not a boundary
+        ("-", None),  # a hyphen class only: the frame searches every sentence
+        ("the ... war", ("token", "the", "the", {"war"})),
+        ("peace-keeping force", ("token", "keeping", "peace", {"peace", "force"})),
+        ("in peace", ("token", "peace", "in", {"in"})),
+    ],
+)
+def test_sequence_requirement(indicator, expected):
+    seq = (
+        framing._phrase_sequence(indicator)
+        if " " in indicator
+        else framing._term_sequences(indicator, inflect=False)[0]
+    )
+    got = framing._sequence_requirement(seq)
+    assert (got[:3] + (set(got[3]),) if got is not None else None) == expected
+
+
+@pytest.mark.parametrize(
     ("pattern", "expected"),
     [
         (r"[£$€₽]\s?\d", {"£", "$", "€", "₽"}),
@@ -513,3 +539,25 @@ def test_chunked_prefilter(monkeypatch, chunk):
     sents = table(generated(5, n=250))
     for name in BOOKS:
         same(sents, book(name))
+
+
+def test_plain_characters_fold_to_themselves_only():
+    """What _is_plain trusts, checked against the regex engine's own case tables.
+
+    A character passing ``_plain_char`` must be uncased for ``re`` (its lowercase is itself, it
+    has no extra case equivalents such as long s = s), or the lowercased text could hide a
+    case-insensitive match.
+    """
+    _sre = pytest.importorskip("_sre")
+    from re import _compiler
+
+    extra = set(_compiler._EXTRA_CASES)
+    extra |= {c for cases in _compiler._EXTRA_CASES.values() for c in cases}
+    bad = [
+        hex(o)
+        for o in range(0x80, 0x110000)
+        if not 0xD800 <= o < 0xE000
+        and framing._plain_char.__wrapped__(chr(o))
+        and (_sre.unicode_iscased(o) or _sre.unicode_tolower(o) != o or o in extra)
+    ]
+    assert bad == []

@@ -734,7 +734,20 @@ def _atom_char(atom: str) -> str | None:
     return None
 
 
-def _sequence_requirement(seq: tuple[str, ...]) -> tuple[str, str, str | None] | None:
+def _non_word_literal(ch: str | None) -> bool:
+    """Whether a literal indicator character only matches non-word characters in plain text.
+
+    ASCII punctuation matches itself only; a non-ASCII character may also match ASCII letters
+    case-insensitively (the Kelvin sign), unless it matches no ASCII character at all.
+    """
+    if ch is None or _IS_WORD.fullmatch(ch):
+        return False
+    return ch.isascii() or not _matches_ascii(ch)
+
+
+def _sequence_requirement(
+    seq: tuple[str, ...],
+) -> tuple[str, str, str | None, frozenset[str]] | None:
     """A word or string that every match of one indicator sequence shows in a plain sentence.
 
     ``("token", w)``: a run of word characters with a non-word character (or the sentence edge)
@@ -743,8 +756,8 @@ def _sequence_requirement(seq: tuple[str, ...]) -> tuple[str, str, str | None] |
     any other stretch of literal characters, e.g. the stem of a wildcard term. The third item
     is the token every match starts with (the leading run of word characters after
     ``(?<!\\w)``, with a trailing ``*`` when only the token's start is known; None when
-    unknown). None: the sequence has no literal character, so its frame must search every
-    sentence.
+    unknown). The fourth item: the sequence's other whole tokens, which a match holds too. None:
+    the sequence has no literal character, so its frame must search every sentence.
     """
     chars = [_atom_char(a) for a in seq]
     keys = [_key(c) if c is not None else None for c in chars]
@@ -757,16 +770,14 @@ def _sequence_requirement(seq: tuple[str, ...]) -> tuple[str, str, str | None] |
             return True
         if seq[j] == _GAP:  # "...": always followed by \s+, and starts with \s+ when not empty
             return j + 1 < len(seq) and seq[j + 1] == r"\s+"
-        c = chars[j]
-        return c is not None and not word[j] and not _matches_ascii(c)
+        return _non_word_literal(chars[j])
 
     def bounded_before(i: int) -> bool:
         if i == 0:
             return False
         if seq[i - 1] in _BOUNDARY_BEFORE:
             return True
-        c = chars[i - 1]
-        return c is not None and not word[i - 1] and not _matches_ascii(c)
+        return _non_word_literal(chars[i - 1])
 
     tokens, strings = [], []
     i = 0
@@ -801,9 +812,10 @@ def _sequence_requirement(seq: tuple[str, ...]) -> tuple[str, str, str | None] |
         if j > 1:
             first = "".join(keys[1:j]) + ("" if bounded_after(j) else "*")
     if tokens:
-        return ("token", max(tokens, key=len), first)
+        anchor = max(tokens, key=len)
+        return ("token", anchor, first, frozenset(tokens) - {anchor})
     if strings:
-        return ("substring", max(strings, key=len), first)
+        return ("substring", max(strings, key=len), first, frozenset())
     return None
 
 
@@ -1000,8 +1012,10 @@ class _Prefilter:
     """What :func:`tag_sentences` tests before it runs one frame's regex on a sentence.
 
     Attributes:
-        tokens: required word -> first words of the phrases and terms that require it (None
-            among them: a sequence whose first word is unknown).
+        tokens: required word (the longest whole word of a phrase or term) -> (the phrase's
+            or term's other whole words, which a match holds too; the first words of the
+            phrases and terms with these words, None among them when unknown).
+        vocabulary: every whole word in ``tokens``.
         substrings: strings one of which the other phrase or term matches contain.
         substring_firsts: first words of the phrases and terms behind ``substrings``.
         patterns: strings one of which every pattern match contains (empty: no patterns;
@@ -1013,7 +1027,8 @@ class _Prefilter:
         nonempty_patterns: no pattern can match the empty string.
     """
 
-    tokens: dict[str, frozenset[str | None]]
+    tokens: dict[str, tuple[tuple[frozenset[str], frozenset[str | None]], ...]]
+    vocabulary: frozenset[str]
     substrings: tuple[str, ...]
     substring_firsts: frozenset[str | None]
     patterns: tuple[str, ...] | None
@@ -1029,7 +1044,7 @@ def _prefilter(frame: Frame) -> _Prefilter:
     flags = re.IGNORECASE | re.MULTILINE
     seqs = [_phrase_sequence(p) for p in frame.phrases]
     seqs += [s for t in frame.terms for s in _term_sequences(t, inflect=frame.inflect)]
-    tokens: dict[str, set[str | None]] = {}
+    tokens: dict[str, dict[frozenset[str], set[str | None]]] = {}
     substrings: set[str] = set()
     substring_firsts: set[str | None] = set()
     scan_all = False
@@ -1038,7 +1053,7 @@ def _prefilter(frame: Frame) -> _Prefilter:
         if req is None:
             scan_all = True
         elif req[0] == "token":
-            tokens.setdefault(req[1], set()).add(req[2])
+            tokens.setdefault(req[1], {}).setdefault(req[3], set()).add(req[2])
         else:
             substrings.add(req[1])
             substring_firsts.add(req[2])
@@ -1051,7 +1066,14 @@ def _prefilter(frame: Frame) -> _Prefilter:
         re.compile("|".join(f"(?:{p})" for p in frame.patterns), flags) if frame.patterns else None
     )
     return _Prefilter(
-        tokens={w: frozenset(f) for w, f in tokens.items()},
+        tokens={
+            w: tuple(
+                (others, frozenset(firsts))
+                for others, firsts in sorted(groups.items(), key=lambda g: sorted(g[0]))
+            )
+            for w, groups in tokens.items()
+        },
+        vocabulary=frozenset(tokens).union(*(o for groups in tokens.values() for o in groups)),
         substrings=_minimal(substrings),
         substring_firsts=frozenset(substring_firsts),
         patterns=_union_requirement(frame.patterns),
@@ -1202,12 +1224,13 @@ def _tag_prefiltered(texts: Sequence[str], cb: Codebook) -> list[_Hits]:
 
     A plain sentence is a candidate for a frame when one of its tokens is a required word of
     the frame's phrases and terms, or it contains a required string (wildcard stems, literal
-    indicators without a whole word, the patterns' required strings). A candidate ruled in by
-    the phrases and terms alone is searched with the frame's regex without its patterns (no
-    pattern can match anywhere in it, so the alternation finds the same matches), and only
-    where a token starts with the first word of one of the phrases and terms it may hold.
-    Sentences are handled in chunks of ``_SENTENCES_PER_CHUNK``, which bounds the memory of
-    the joined lowercased text the required strings are looked up in.
+    indicators without a whole word), or one of the frame's patterns matches in it (searched
+    only where the patterns' required strings occur). The regex is tried only where a token
+    starts with the first word of a phrase or term the sentence may hold, and where a pattern
+    match starts; without a pattern match, the regex without its patterns is tried (no pattern
+    can match anywhere in the sentence, so the alternation finds the same matches). Sentences
+    are handled in chunks of ``_SENTENCES_PER_CHUNK``, which bounds the memory of the joined
+    lowercased text the required strings are looked up in.
     """
     frames = [(o, f, _prefilter(f)) for o, f in enumerate(cb.frames) if f.regex is not None]
     # inverted index word -> frames, so each sentence is tokenised once for all frames
@@ -1215,10 +1238,12 @@ def _tag_prefiltered(texts: Sequence[str], cb: Codebook) -> list[_Hits]:
     for k, (_, _, pf) in enumerate(frames):
         for w in pf.tokens:
             index.setdefault(w, []).append(k)
+    vocab = frozenset().union(*(pf.vocabulary for _, _, pf in frames))
     out: list[_Hits] = [(order, [], [], [], []) for order, _, _ in frames]
     for base in range(0, len(texts), _SENTENCES_PER_CHUNK):
         chunk = texts[base : base + _SENTENCES_PER_CHUNK]
-        for hits, part in zip(out, _prefiltered_chunk(chunk, frames, index), strict=True):
+        parts = _prefiltered_chunk(chunk, frames, index, vocab)
+        for hits, part in zip(out, parts, strict=True):
             hits[1].extend(i + base for i in part[0])
             for whole, piece in zip(hits[2:], part[1:], strict=True):
                 whole.extend(piece)
@@ -1229,7 +1254,9 @@ def _prefiltered_chunk(
     texts: Sequence[str],
     frames: list[tuple[int, Frame, _Prefilter]],
     index: dict[str, list[int]],
+    vocab: frozenset[str],
 ) -> list[tuple[list[int], list[int], list[int], list[str]]]:
+    """:func:`_tag_prefiltered` for one chunk of sentences (indices into the chunk)."""
     lows = [t.lower() for t in texts]
     plain = [_is_plain(t) for t in texts]
     other = {i for i, p in enumerate(plain) if not p}
@@ -1237,11 +1264,13 @@ def _prefiltered_chunk(
     for t in lows:
         starts.append(starts[-1] + len(t) + 1)
     joined = "\x00".join(lows)
-    vocab = frozenset(index)
+    anchors = frozenset(index)
     words: list[dict[int, list[str]]] = [{} for _ in frames]
+    present: dict[int, frozenset[str]] = {}  # the words of ``vocab`` in each sentence
     for i, low in enumerate(lows):
         if plain[i]:
-            for w in vocab.intersection(_TOKEN.findall(low)):
+            present[i] = found = vocab.intersection(_TOKEN.findall(low))
+            for w in anchors.intersection(found):
                 for k in index[w]:
                     words[k].setdefault(i, []).append(w)
     out = []
@@ -1255,7 +1284,7 @@ def _prefiltered_chunk(
         maybe = (
             range(len(texts)) if pf.patterns is None else _containing(pf.patterns, joined, starts)
         )
-        at = {}
+        at: dict[int, list[int] | bool] = {}
         for i in maybe:
             if i not in other and (q := _pattern_starts(texts[i], pf)):
                 at[i] = q
@@ -1264,10 +1293,14 @@ def _prefiltered_chunk(
         for i in (words[k].keys() | by_string | at.keys()) - other:
             firsts: set[str | None] = set()
             for w in words[k].get(i, ()):
-                firsts |= pf.tokens[w]
+                for others, f in pf.tokens[w]:
+                    if others <= present[i]:
+                        firsts |= f
             if i in by_string:
                 firsts |= pf.substring_firsts
             q = at.get(i)
+            if q is None and not firsts:
+                continue  # no phrase or term has all its words here
             rx = pf.indicators if q is None else frame.regex
             if None in firsts or q is True:
                 jobs.append((i, rx, None))
@@ -1354,21 +1387,25 @@ def tag_sentences(
     cross a sentence boundary.
 
     Each frame's indicators form one regex (terms and phrases as a trie, as in Aho & Corasick
-    1975), searched in each sentence on its own. To spare most of those searches, sentences are
-    first filtered, then verified (Navarro & Raffinot 2002, *Flexible Pattern Matching in
-    Strings*, ch. 6): every term or phrase match contains a whole word the indicator spells
-    out (a run of word characters that the indicator's word boundaries, whitespace, hyphens,
-    apostrophes or other non-word characters delimit on both sides) or, failing that, a
-    literal string (a wildcard stem), and every pattern match contains one of a set of strings
-    read off the parsed regex (required literals, as in Cox 2012, "Regular expression matching
-    with a trigram index").
-    A frame's regex runs only on sentences holding one of its words or strings, which is exact:
-    a sentence without them holds no match. A sentence with none of the pattern strings is
-    searched without the patterns, which at no position could have matched. The filter looks
-    at the lowercased text, so it is only trusted where lowercasing agrees with the regex
-    engine's case folding, in sentences whose non-ASCII characters are all uncased non-word
-    characters; any other sentence (accented letters, the Kelvin sign, long s, dotted I ...)
-    and any frame with an indicator without a literal character are searched in full.
+    1975), and its matches in a sentence are what ``finditer`` finds in that sentence alone.
+    Most sentences cannot match most frames, so sentences are first filtered, then verified
+    (Navarro & Raffinot 2002, *Flexible Pattern Matching in Strings*, ch. 6). Every term or
+    phrase match contains a whole word the indicator spells out (a run of word characters
+    that its word boundaries, whitespace, hyphens, apostrophes or other non-word characters
+    delimit on both sides; failing that, a literal string such as a wildcard stem), and every
+    pattern match contains one of a set of strings read off the parsed regex (required
+    literals, as in Cox 2012, "Regular expression matching with a trigram index"). A sentence
+    with none of a frame's words and strings holds no match of it and is skipped. In the
+    others the regex is only tried where a match can start: where a token starts with the
+    first word of a phrase or term whose word is present, and where one of the patterns
+    matches (found by searching the patterns alone); ``finditer`` tries the same regex at the
+    same offsets and finds nothing anywhere else, so the matches are the same. Without a
+    pattern match, the regex without its patterns is tried: at no offset could they win.
+    The filter reads the lowercased text, so it is only trusted where lowercasing agrees with
+    the regex engine's case folding: in sentences whose non-ASCII characters are all uncased
+    non-word characters. Any other sentence (accented letters, the Kelvin sign, long s,
+    dotted I ...) is searched in full with every frame's regex, and so is every sentence for
+    a frame with an indicator without a literal character.
 
     Args:
         sentences: the sentences table (``article_id``, ``outlet``, ``sentence``, ``text`` and,
