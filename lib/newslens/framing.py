@@ -826,15 +826,21 @@ def _pattern_requirement(pattern: str) -> frozenset[str] | None:
     repeats, with every assertion (``\\b``, look-arounds) taken as matching the empty string.
     None when no such set is known; the pattern is then searched in every sentence.
     """
+    required = _pattern_requirements(pattern)
+    return required[0] if required else None
+
+
+def _pattern_requirements(pattern: str) -> list[frozenset[str]]:
+    """Every requirement set :func:`_required` finds for a pattern, cheapest first (all hold)."""
     try:
         from re import _parser  # the parser behind re.compile; private, hence the guard
     except ImportError:  # pragma: no cover
-        return None
+        return []
     try:
         tree = _parser.parse(pattern, re.IGNORECASE | re.MULTILINE)
         return _required(list(tree))[1]
     except Exception:  # an unexpected parse tree: search the pattern everywhere
-        return None
+        return []
 
 
 def _min_width(pattern: str) -> int:
@@ -866,17 +872,11 @@ def _min_width(pattern: str) -> int:
         return 0
 
 
-def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    """The cheaper of two requirement sets: strings of 4 characters are selective enough, then
-    fewer strings (each is one pass of ``str.find``), then longer ones."""
-    if a is None or b is None:
-        return a if b is None else b
-
-    def cost(s: frozenset[str]) -> tuple[int, int, int]:
-        shortest = min(map(len, s))
-        return (-min(shortest, 4), len(s), -shortest)
-
-    return min(a, b, key=cost)
+def _cost(strings: frozenset[str]) -> tuple[int, int, int, list[str]]:
+    """How to rank requirement sets: strings of 4 characters are selective enough, then fewer
+    strings (each is one pass of ``str.find``), then longer ones (then sorted, to be stable)."""
+    shortest = min(map(len, strings))
+    return (-min(shortest, 4), len(strings), -shortest, sorted(strings))
 
 
 def _minimal(strings: Iterable[str]) -> tuple[str, ...]:
@@ -905,22 +905,23 @@ def _as_requirement(strings: set[str] | frozenset[str] | None) -> frozenset[str]
     return frozenset(strings)
 
 
-def _required(items: list) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+def _required(items: list) -> tuple[frozenset[str] | None, list[frozenset[str]]]:
     """(exact, required) for a sequence of parsed regex items.
 
     exact: every string (lowercased, as a plain sentence shows it) the sequence can match, when
-    few and known; required: strings one of which every match contains (None: unknown).
+    few and known; required: sets of strings, each of which has a string in every match
+    (empty: none known).
     """
     from re import _constants as c
 
     whole: set[str] | None = {""}
     run: set[str] = {""}  # exact strings of the current stretch of the sequence
-    best: frozenset[str] | None = None
+    found: list[frozenset[str] | None] = []
 
-    def item_info(op, av) -> tuple[set[str] | None, frozenset[str] | None]:
+    def item_info(op, av) -> tuple[set[str] | None, list[frozenset[str]]]:
         if op is c.LITERAL:
             k = _key(chr(av))
-            return ({k} if k is not None else None), None
+            return ({k} if k is not None else None), []
         if op is c.IN:
             out: set[str] = set()
             for iop, iav in av:
@@ -931,15 +932,15 @@ def _required(items: list) -> tuple[frozenset[str] | None, frozenset[str] | None
                 elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT:
                     chars = list("0123456789")  # other digits are word characters
                 else:
-                    return None, None
+                    return None, []
                 for ch in chars:
                     k = _key(ch)
                     if k is None:
-                        return None, None
+                        return None, []
                     out.add(k)
-            return (out if len(out) <= _MAX_LITERALS else None), None
+            return (out if len(out) <= _MAX_LITERALS else None), []
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            return {""}, None
+            return {""}, []
         if op is c.SUBPATTERN:
             # scoped flags do not matter: a key holds with or without IGNORECASE
             e, r = _required(list(av[-1]))
@@ -954,12 +955,13 @@ def _required(items: list) -> tuple[frozenset[str] | None, frozenset[str] | None
                 exact = set().union(*(e for e, _ in infos))
                 if len(exact) > _MAX_LITERALS:
                     exact = None
-            reqs = [r for _, r in infos]
-            req = None
-            if all(r is not None for r in reqs):
-                req = _as_requirement(set().union(*reqs))
+            # one branch matches: the union of each branch's cheapest set
+            req = []
+            if all(r for _, r in infos):
+                union = _as_requirement(set().union(*(min(r, key=_cost) for _, r in infos)))
+                req = [union] if union is not None else []
             return exact, req
-        return None, None  # any character, negated classes, back-references, conditionals
+        return None, []  # any character, negated classes, back-references, conditionals
 
     for op, av in items:
         if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
@@ -968,7 +970,7 @@ def _required(items: list) -> tuple[frozenset[str] | None, frozenset[str] | None
             if hi == 0:
                 parts = []
             elif lo == 0:
-                parts = [({""} | e if e is not None and hi == 1 else None, None)]
+                parts = [({""} | e if e is not None and hi == 1 else None, [])]
             elif hi == 1:
                 parts = [(e, r)]
             else:
@@ -976,11 +978,11 @@ def _required(items: list) -> tuple[frozenset[str] | None, frozenset[str] | None
                 rest = None
                 if lo == hi and e is not None and len(e) ** (lo - 1) <= _MAX_LITERALS:
                     rest = _power(e, lo - 1)
-                parts = [(e, r), (rest, r if lo > 1 else None)]
+                parts = [(e, r), (rest, r if lo > 1 else [])]
         else:
             parts = [item_info(op, av)]
         for e, r in parts:
-            best = _better(best, r)
+            found.extend(r)
             if whole is not None:
                 whole = (
                     {a + b for a in whole for b in e}
@@ -988,16 +990,17 @@ def _required(items: list) -> tuple[frozenset[str] | None, frozenset[str] | None
                     else None
                 )
             if e is not None and len(e) > 1:
-                best = _better(best, _as_requirement(run))  # before it branches out
+                found.append(_as_requirement(run))  # before it branches out
             if e is not None and len(run) * len(e) <= _MAX_LITERALS:
                 run = {a + b for a in run for b in e}
             else:
-                best = _better(best, _as_requirement(run))
+                found.append(_as_requirement(run))
                 run = set(e) if e is not None else {""}
-    best = _better(best, _as_requirement(run))
+    found.append(_as_requirement(run))
     if whole is not None:
-        best = _better(best, _as_requirement(whole))
-    return (frozenset(whole) if whole is not None else None), best
+        found.append(_as_requirement(whole))
+    required = sorted({s for s in found if s is not None}, key=_cost)
+    return (frozenset(whole) if whole is not None else None), required
 
 
 def _power(strings: set[str], n: int) -> set[str]:
@@ -1020,6 +1023,8 @@ class _Prefilter:
         substring_firsts: first words of the phrases and terms behind ``substrings``.
         patterns: strings one of which every pattern match contains (empty: no patterns;
             None: unknown, search the patterns in every sentence).
+        pattern_checks: per pattern, sets of strings each of which has a string in every
+            match (the cheapest first), to rule out more sentences before a search.
         exclusions: the same for the exclusions (None: unknown, always search them).
         scan_all: some indicator has no literal character: run the regex on every sentence.
         indicators: the frame's regex without its patterns (None: the frame has only patterns).
@@ -1032,6 +1037,7 @@ class _Prefilter:
     substrings: tuple[str, ...]
     substring_firsts: frozenset[str | None]
     patterns: tuple[str, ...] | None
+    pattern_checks: tuple[tuple[tuple[str, ...], ...], ...]
     exclusions: tuple[str, ...] | None
     scan_all: bool
     indicators: re.Pattern | None
@@ -1077,6 +1083,9 @@ def _prefilter(frame: Frame) -> _Prefilter:
         substrings=_minimal(substrings),
         substring_firsts=frozenset(substring_firsts),
         patterns=_union_requirement(frame.patterns),
+        pattern_checks=tuple(
+            tuple(tuple(sorted(s)) for s in _pattern_requirements(p)[:4]) for p in frame.patterns
+        ),
         exclusions=_union_requirement(frame.exclude),
         scan_all=scan_all,
         indicators=indicators,
@@ -1189,6 +1198,13 @@ def _reference_hits(texts: Sequence[str], cb: Codebook) -> list[_Hits]:
     return out
 
 
+def _may_match(low: str, pf: _Prefilter) -> bool:
+    """Whether some pattern's every requirement set has a string in a plain lowercased text."""
+    return any(
+        all(any(s in low for s in strings) for strings in checks) for checks in pf.pattern_checks
+    )
+
+
 def _pattern_starts(text: str, pf: _Prefilter) -> list[int] | bool:
     """Every offset where one of the frame's patterns matches in ``text`` ([] when none).
 
@@ -1286,7 +1302,9 @@ def _prefiltered_chunk(
         )
         at: dict[int, list[int] | bool] = {}
         for i in maybe:
-            if i not in other and (q := _pattern_starts(texts[i], pf)):
+            if i in other or (pf.patterns is not None and not _may_match(lows[i], pf)):
+                continue
+            if q := _pattern_starts(texts[i], pf):
                 at[i] = q
         by_string = _containing(pf.substrings, joined, starts)
         jobs = [(i, frame.regex, None) for i in other]
