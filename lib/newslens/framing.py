@@ -1027,7 +1027,6 @@ class _Prefilter:
             match (the cheapest first), to rule out more sentences before a search.
         exclusions: the same for the exclusions (None: unknown, always search them).
         scan_all: some indicator has no literal character: run the regex on every sentence.
-        indicators: the frame's regex without its patterns (None: the frame has only patterns).
         pattern_regex: the patterns alone, for sentences ``patterns`` cannot rule in or out.
         nonempty_patterns: no pattern can match the empty string.
     """
@@ -1040,13 +1039,13 @@ class _Prefilter:
     pattern_checks: tuple[tuple[tuple[str, ...], ...], ...]
     exclusions: tuple[str, ...] | None
     scan_all: bool
-    indicators: re.Pattern | None
     pattern_regex: re.Pattern | None
     nonempty_patterns: bool
 
 
 @cache
 def _prefilter(frame: Frame) -> _Prefilter:
+    """The words and strings to look for before searching a frame (once per frame)."""
     flags = re.IGNORECASE | re.MULTILINE
     seqs = [_phrase_sequence(p) for p in frame.phrases]
     seqs += [s for t in frame.terms for s in _term_sequences(t, inflect=frame.inflect)]
@@ -1063,11 +1062,6 @@ def _prefilter(frame: Frame) -> _Prefilter:
         else:
             substrings.add(req[1])
             substring_firsts.add(req[2])
-    indicators = (
-        re.compile(_frame_regex(frame.terms, frame.phrases, (), inflect=frame.inflect), flags)
-        if frame.terms or frame.phrases
-        else None
-    )
     pattern_regex = (
         re.compile("|".join(f"(?:{p})" for p in frame.patterns), flags) if frame.patterns else None
     )
@@ -1088,7 +1082,6 @@ def _prefilter(frame: Frame) -> _Prefilter:
         ),
         exclusions=_union_requirement(frame.exclude),
         scan_all=scan_all,
-        indicators=indicators,
         pattern_regex=pattern_regex,
         nonempty_patterns=all(_min_width(p) > 0 for p in frame.patterns),
     )
@@ -1241,12 +1234,11 @@ def _tag_prefiltered(texts: Sequence[str], cb: Codebook) -> list[_Hits]:
     A plain sentence is a candidate for a frame when one of its tokens is a required word of
     the frame's phrases and terms, or it contains a required string (wildcard stems, literal
     indicators without a whole word), or one of the frame's patterns matches in it (searched
-    only where the patterns' required strings occur). The regex is tried only where a token
-    starts with the first word of a phrase or term the sentence may hold, and where a pattern
-    match starts; without a pattern match, the regex without its patterns is tried (no pattern
-    can match anywhere in the sentence, so the alternation finds the same matches). Sentences
-    are handled in chunks of ``_SENTENCES_PER_CHUNK``, which bounds the memory of the joined
-    lowercased text the required strings are looked up in.
+    only where the patterns' required strings occur). The frame's regex is tried only where a
+    token starts with the first word of a phrase or term the sentence holds all the words of,
+    and where a pattern match starts. Sentences are handled in chunks of
+    ``_SENTENCES_PER_CHUNK``, which bounds the memory of the joined lowercased text the
+    required strings are looked up in.
     """
     frames = [(o, f, _prefilter(f)) for o, f in enumerate(cb.frames) if f.regex is not None]
     # inverted index word -> frames, so each sentence is tokenised once for all frames
@@ -1319,13 +1311,12 @@ def _prefiltered_chunk(
             q = at.get(i)
             if q is None and not firsts:
                 continue  # no phrase or term has all its words here
-            rx = pf.indicators if q is None else frame.regex
             if None in firsts or q is True:
-                jobs.append((i, rx, None))
+                jobs.append((i, frame.regex, None))
             elif q is None:
-                jobs.append((i, rx, _word_starts(lows[i], firsts)))
+                jobs.append((i, frame.regex, _word_starts(lows[i], firsts)))
             else:
-                jobs.append((i, rx, sorted(set(_word_starts(lows[i], firsts)).union(q))))
+                jobs.append((i, frame.regex, sorted(set(_word_starts(lows[i], firsts)).union(q))))
         jobs.sort(key=lambda job: job[0])
         out.append(_frame_matches(frame, jobs, texts, _exclusion_test(pf, lows, plain)))
     return out
@@ -1415,11 +1406,9 @@ def tag_sentences(
     literals, as in Cox 2012, "Regular expression matching with a trigram index"). A sentence
     with none of a frame's words and strings holds no match of it and is skipped. In the
     others the regex is only tried where a match can start: where a token starts with the
-    first word of a phrase or term whose word is present, and where one of the patterns
+    first word of a phrase or term whose words are all present, and where one of the patterns
     matches (found by searching the patterns alone); ``finditer`` tries the same regex at the
-    same offsets and finds nothing anywhere else, so the matches are the same. Without a
-    pattern match, the regex without its patterns is tried: at no offset could they win.
-    The filter reads the lowercased text, so it is only trusted where lowercasing agrees with
+    same offsets and finds nothing anywhere else, so the matches are the same. The filter reads the lowercased text, so it is only trusted where lowercasing agrees with
     the regex engine's case folding: in sentences whose non-ASCII characters are all uncased
     non-word characters. Any other sentence (accented letters, the Kelvin sign, long s,
     dotted I ...) is searched in full with every frame's regex, and so is every sentence for
