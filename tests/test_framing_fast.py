@@ -561,3 +561,22 @@ def test_plain_characters_fold_to_themselves_only():
         and (_sre.unicode_iscased(o) or _sre.unicode_tolower(o) != o or o in extra)
     ]
     assert bad == []
+
+
+def test_lookarounds_do_not_see_the_neighbouring_sentence(tmp_path):
+    """Each sentence is searched on its own: a look-behind at its start sees nothing.
+
+    (Searching sentences joined by a separator, as tag_sentences once did, let ``(?<=\\s)``
+    see the separator's newline and tagged both sentences here.)
+    """
+    path = tmp_path / "look.yml"
+    path.write_text(
+        "name: look\ntitle: t\ncitation: c\ndescription: d\nframes:\n"
+        "  - id: a\n    label: A\n    description: d\n    source: s\n"
+        "    patterns: ['(?<=\\s)foo', 'bar(?=\\s)']\n",
+        encoding="utf-8",
+    )
+    cb = framing.load_codebook(path)
+    assert same(table(["one bar", "foo two", "a foo bar b"]), cb)[
+        ["sentence", "evidence"]
+    ].values.tolist() == [[2, "foo"], [2, "bar"]]
