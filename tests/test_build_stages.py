@@ -154,3 +154,20 @@ def test_cli_stage_options(make_corpus, tmp_path, capsys):
     assert "contradict" in capsys.readouterr().err
     assert cli.main(["build", *args, "--codebook", "nope"]) == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_tag_sentences_reads_the_build_when_it_can(generated, monkeypatch):
+    full, bare = generated
+    book = framing.load_codebook(build.DEFAULT_CODEBOOKS[0])
+    expected = framing.tag_sentences(bare.sentences, book)
+
+    def no_tagging(*args, **kwargs):
+        raise AssertionError("tagged again although the build holds these tags")
+
+    monkeypatch.setattr(framing, "_tag_prefiltered", no_tagging)
+    pd.testing.assert_frame_equal(framing.tag_sentences(full, book), expected)
+    one = full.select([full.outlets[0]])
+    got = framing.tag_sentences(one, book)
+    assert len(got) and set(got["article_id"]) <= set(one.articles["article_id"])
+    with pytest.raises(AssertionError, match="tagged again"):
+        framing.tag_sentences(bare, book)

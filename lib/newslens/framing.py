@@ -1414,6 +1414,10 @@ def tag_sentences(
     dotted I ...) is searched in full with every frame's regex, and so is every sentence for
     a frame with an indicator without a literal character.
 
+    Given a built Corpus whose build tagged with this very codebook (the same file content;
+    see the ``codebooks`` build parameter), the rows come from its ``frames`` table: the same
+    function ran there, per batch and in parallel, so the rows are the same.
+
     Args:
         sentences: the sentences table (``article_id``, ``outlet``, ``sentence``, ``text`` and,
             for body offsets, ``start``) or a Corpus.
@@ -1431,8 +1435,14 @@ def tag_sentences(
     >>> tag_sentences(s).values.tolist()
     [['a', 'X', 1, 'morality', 'moral', 16, 21], ['a', 'X', 1, 'morality', 'duty', 22, 26]]
     """
-    df = _sentences_of(sentences)
     cb = load_codebook(codebook)
+    if hasattr(sentences, "build_info") and not isinstance(sentences, pd.DataFrame):
+        from newslens.build import cached_frames
+
+        cached = cached_frames(sentences, cb)
+        if cached is not None:
+            return cached.copy()
+    df = _sentences_of(sentences)
     texts = df["text"].fillna("").astype(str).tolist()
     return _tag_table(df, cb, _tag_prefiltered(texts, cb) if texts else [])
 
