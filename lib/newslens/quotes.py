@@ -26,10 +26,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import pandas as pd
 import yaml
@@ -111,7 +112,9 @@ class Attribution:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of the fields (JSON-able)."""
-        return asdict(self)
+        # = dataclasses.asdict(self): the fields are plain scalars, so a copy of the instance
+        # dict (which holds exactly the fields, in order) is the same.
+        return dict(self.__dict__)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,7 +252,7 @@ class _Tokens:
     tokenised afresh.
     """
 
-    __slots__ = ("_first", "_found", "_low", "ends", "raw", "starts", "text")
+    __slots__ = ("_found", "_low", "ends", "raw", "starts", "text")
 
     def __init__(self, text: str, pos: int = 0, endpos: int | None = None) -> None:
         self.text = text
@@ -258,7 +261,6 @@ class _Tokens:
         self.ends = [m.end() for m in found]
         self.raw = [m.group() for m in found]
         self._low: list[str] | None = None
-        self._first: dict[int, int] | None = None
         self._found: dict[_Phrases, tuple[list[int], dict[int, list[int]]]] = {}
 
     def _phrase_starts(self, phrases: _Phrases) -> tuple[list[int], dict[int, list[int]]]:
@@ -294,37 +296,35 @@ class _Tokens:
         found = self._found[phrases] = (where, lengths)
         return found
 
-    def _range(self, pos: int, endpos: int) -> tuple[int, int] | None:
-        """(first, last) index of the words in ``[pos, endpos)``; None if a word straddles an edge."""
-        first = bisect_right(self.ends, pos)
-        if first < len(self.starts) and self.starts[first] < pos:
-            return None
-        last = bisect_left(self.starts, endpos) - 1
-        if last >= 0 and self.ends[last] > endpos:
-            return None
-        return first, last
-
     def finditer(self, phrases: _Phrases, pos: int, endpos: int) -> list[_Hit]:
         """Phrases in ``text[pos:endpos]``, left to right, each word in at most one."""
-        r = self._range(pos, endpos)
-        if r is None:
+        starts, ends = self.starts, self.ends
+        first = bisect_right(ends, pos)  # the first word ending after pos ...
+        last = bisect_left(starts, endpos) - 1  # ... and the last starting before endpos
+        if (first < len(starts) and starts[first] < pos) or (last >= 0 and ends[last] > endpos):
+            # A word straddles an edge of the range: tokenise the range afresh.
             fresh = _Tokens(self.text, pos, endpos)
             return fresh._scan(phrases, 0, len(fresh.starts) - 1)
-        return self._scan(phrases, *r)
+        return self._scan(phrases, first, last)
 
     def _scan(self, phrases: _Phrases, first: int, last: int) -> list[_Hit]:
-        where, lengths = self._phrase_starts(phrases)
+        """Phrases over words ``first..last``, left to right, each word in at most one."""
+        where, lengths = self._found.get(phrases) or self._phrase_starts(phrases)
+        k = bisect_left(where, first)
+        if k == len(where) or where[k] > last:
+            return []
+        text, starts, ends = self.text, self.starts, self.ends
         out: list[_Hit] = []
         nxt = first
-        for k in range(bisect_left(where, first), len(where)):
-            i = where[k]
+        for j in range(k, len(where)):
+            i = where[j]
             if i > last:
                 break
             if i < nxt:
                 continue
             for n in lengths[i]:
                 if i + n - 1 <= last:
-                    out.append(_Hit(self.text, self.starts[i], self.ends[i + n - 1]))
+                    out.append(_Hit(text, starts[i], ends[i + n - 1]))
                     nxt = i + n
                     break
         return out
@@ -334,28 +334,55 @@ class _Tokens:
     ) -> _Hit | None:
         """A phrase starting at ``pos`` (not inside a word) and ending by ``endpos``;
         ``text_start``: as if the text began at ``pos`` (a match in a slice starting there)."""
-        text = self.text
-        if self._first is None:
-            self._first = {a: i for i, a in enumerate(self.starts)}
-        i = self._first.get(pos)
-        r = None if i is None else self._range(pos, endpos)
-        if r is None:
+        text, starts = self.text, self.starts
+        i = bisect_left(starts, pos)
+        if i == len(starts) or starts[i] != pos:
             if not (pos < endpos and pos < len(text) and _WORD_CHAR.match(text, pos)):
                 return None  # no word starts at pos
-            fresh = _Tokens(text, pos, endpos)
-            i, last = 0, len(fresh.starts) - 1
-            if last < 0 or fresh.starts[0] != pos:
-                return None
-        else:
-            fresh = self
-            last = r[1]
-            if last < i:
-                return None
+            return _Tokens(text, pos, endpos)._match_at(phrases, pos, 0, text_start=text_start)
+        # Words i..last lie inside [pos, endpos); a word over endpos would be cut short there.
+        last = bisect_left(starts, endpos) - 1
+        cut = last >= 0 and self.ends[last] > endpos
+        if cut:
+            last -= 1
+        if last < i:
+            if cut and last + 1 == i:
+                return _Tokens(text, pos, endpos)._match_at(phrases, pos, 0, text_start=text_start)
+            return None  # endpos <= pos
+        cands = phrases.index.get(phrases._norm(self.raw[i]))
+        if cands and cut and len(cands[0]) > last - i + 1:
+            # The longest phrase could reach the cut word: tokenise the range afresh.
+            return _Tokens(text, pos, endpos)._match_at(phrases, pos, 0, text_start=text_start)
+        return self._match_at(phrases, pos, i, last=last, text_start=text_start)
+
+    def _match_at(
+        self,
+        phrases: _Phrases,
+        pos: int,
+        i: int,
+        *,
+        last: int | None = None,
+        text_start: bool,
+    ) -> _Hit | None:
+        """The phrase starting with word ``i`` (which must start at ``pos``) and ending by word
+        ``last`` (default: the last word), longest first; what ``_Phrases`` matched per word."""
+        text, starts, ends, raw = self.text, self.starts, self.ends, self.raw
+        if i >= len(starts) or starts[i] != pos:
+            return None
         if pos > 0 and not text_start and (text[pos - 1].isalnum() or text[pos - 1] == "-"):
             return None
-        for n in fresh._phrase_starts(phrases)[1].get(i, ()):
-            if i + n - 1 <= last:
-                return _Hit(text, pos, fresh.ends[i + n - 1])
+        norm = phrases._norm
+        if last is None:
+            last = len(starts) - 1
+        for cand in phrases.index.get(norm(raw[i]), ()):
+            n = len(cand)
+            if i + n - 1 > last:
+                continue
+            if all(
+                norm(raw[i + j]) == cand[j] and text[ends[i + j - 1] : starts[i + j]].isspace()
+                for j in range(1, n)
+            ):
+                return _Hit(text, pos, ends[i + n - 1])
         return None
 
 
@@ -557,14 +584,14 @@ _ABBREVIATIONS = frozenset(
 _STOP_END = re.compile(r"[.!?\u2026]+[)\]]?(?=\s|$)")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f][\w'\u2019\-]*|\d[\d,.]*")
 _NOT_NEWLINE = re.compile(r"[^\n]")
+_NON_SPACE = re.compile(r"\S")
 _STOP_CHAR = re.compile(r"[.!?\u2026]")
 # ([\w.]+)$ searched in a text is this matched on the text reversed (group 1 reversed).
 _LAST_WORD_REVERSED = re.compile(r"\n?([\w.]+)")
 _ONE_CAPITAL = re.compile(r"[A-Z]")
 
 
-@dataclass(frozen=True)
-class _Sentence:
+class _Sentence(NamedTuple):
     start: int
     end: int
     paragraph: int
@@ -619,24 +646,31 @@ def _sentences(
     }
     out: list[_Sentence] = []
     pos = 0
+    quote_ends = sorted(ends_inside)
     for p, para in enumerate(masked.split("\n\n")):
         p_start, p_end = pos, pos + len(para)
         cut = p_start
         # Only a stop character or the end of a quote can end a sentence.
         stops = [m.start() for m in _STOP_CHAR.finditer(masked, p_start, p_end)]
-        if ends_inside:
-            stops = sorted({*stops, *(e for e in ends_inside if p_start <= e < p_end)})
+        k, k_end = bisect_left(quote_ends, p_start), bisect_left(quote_ends, p_end)
+        if k < k_end:
+            stops = sorted({*stops, *quote_ends[k:k_end]})
         for i in stops:
             boundary = False
             if i in ends_inside and masked[i - 1] == PLACEHOLDER:
-                nxt = masked[i:p_end].lstrip()
-                if nxt[:1].isupper() or nxt[:1] == PLACEHOLDER:
+                # (the first character of masked[i:p_end].lstrip())
+                nxt = _NON_SPACE.search(masked, i, p_end)
+                first = nxt.group() if nxt else ""
+                if first.isupper() or first == PLACEHOLDER:
                     # "...home." Maxim said  keeps going; "...home." They were seen  does not.
-                    head = " ".join(_WORD.findall(nxt)[:5])
+                    head = " ".join(
+                        w.group() for w in islice(_WORD.finditer(masked, nxt.start(), p_end), 5)
+                    )
                     boundary = not verbs.pattern.search(head)
             elif masked[i] in ".!?\u2026" and (i + 1 == p_end or masked[i + 1].isspace()):
                 word = _LAST_WORD_REVERSED.match(masked[cut:i][::-1])
-                nxt = masked[i + 1 : p_end].lstrip()
+                nxt = _NON_SPACE.search(masked, i + 1, p_end)
+                nxt = nxt.group() if nxt else ""
                 last = word.group(1)[::-1] if word is not None else ""
                 abbrev = word is not None and (
                     last.lower().rstrip(".") in _ABBREVIATIONS or _ONE_CAPITAL.fullmatch(last)
@@ -661,7 +695,7 @@ def _sentences(
 # Mentions of people
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mention:
     start: int
     end: int
@@ -861,7 +895,8 @@ def _role_mentions(
         # "fighter pilot": the last of adjacent role words is the head noun.
         if k + 1 < len(matches) and masked[m.end() : matches[k + 1].start()].isspace():
             continue
-        role, group, number = roles.words[_SPACE_RUN.sub(" ", m.group().lower())]
+        word = m.group().lower()
+        role, group, number = roles.words[" ".join(word.split())]  # whitespace runs -> " "
         nxt = _NEXT_LOWER_WORD.match(masked, m.end(), s1)
         if number == "sg" and nxt and _is_modified_noun(nxt.group(1), verbs):
             continue  # "Official estimates", "head teacher": the role word modifies a noun
@@ -878,7 +913,7 @@ def _role_mentions(
                 low in stops
                 or low in verbs.forms
                 or low.endswith(("ly", "ing"))
-                or any(c.isdigit() for c in w)
+                or any(map(str.isdigit, w))
             ):
                 break
             keep.insert(0, w)
@@ -895,7 +930,7 @@ def _role_mentions(
                 role=role,
                 role_group=group,
                 number=number,
-                gender=roles.gender.get(m.group().lower()),
+                gender=roles.gender.get(word),
                 profile=[(masked[start : pp.end() if pp else m.end()], "noun phrase")],
                 collective=role in roles.collective,
             )
@@ -1027,6 +1062,22 @@ _CLAUSE_SPLIT = re.compile(
     r"|[;:\u2013\u2014]|\s-\s|\u2591+",
     re.IGNORECASE,
 )
+
+
+def _last_sure_cut(text: str) -> int:
+    """Where the last ``;:\u2013\u2014`` or placeholder run of ``text`` starts (0 if none).
+
+    No _CLAUSE_SPLIT match can contain one of these other than their own, so scanning
+    ``_CLAUSE_SPLIT.finditer(text, pos)`` from there gives the tail of the matches of a scan
+    from 0.
+    """
+    at = max(text.rfind(";"), text.rfind(":"), text.rfind("\u2013"), text.rfind("\u2014"), 0)
+    last = text.rfind(PLACEHOLDER)
+    if last >= at:
+        at = len(text[: last + 1].rstrip(PLACEHOLDER))
+    return at
+
+
 _LEADING_NONWORD = re.compile(r"^\W+")
 _BOUNDARY = re.compile(
     r";|\s[\u2013\u2014-]\s|,\s*(?:after|while|whereas|when|as|but|where|which|because|before|since)\b|\bafter\b|\bwhile\b",
@@ -1037,6 +1088,13 @@ _TRAILING_AUX = re.compile(
     r"will|did|does|do|just|further|today|yesterday|recently|finally|simply|already|repeatedly|has\s+since|"
     r"went\s+on\s+to|go\s+on\s+to|continued\s+to|this\s+week|last\s+week|tearfully|angrily|bluntly)\s*$",
     re.IGNORECASE,
+)
+# The last word of every _TRAILING_AUX phrase: the regex can only match a text whose last word
+# is one of these (when that word is ASCII, where its case-folding is plain).
+_AUX_LAST_WORDS = frozenset(
+    "also later then since again earlier previously has have had reportedly allegedly once would "
+    "will did does do just further today yesterday recently finally simply already repeatedly to "
+    "week tearfully angrily bluntly".split()
 )
 _LEADING_ADVERBIAL = re.compile(
     r"^\s*(?:(?:And|But|So|Yet|Meanwhile|However|Earlier|Later|Elsewhere|Today|Yesterday)\b,?\s*)*"
@@ -1060,6 +1118,8 @@ class _Doc:
     side_prior: dict[str, tuple[str, int, int]]  # role group -> (side, votes, total)
     tokens: _Tokens  # the words of ``masked``, for lexicon lookups in its ranges
     sentence_starts: list[int]
+    names_by_person: dict[str, list[_Mention]] | None = None  # canonical name -> name mentions
+    evidence: dict[int, str] = field(default_factory=dict)  # sentence -> its text, squashed
 
 
 def _sentence_at(doc: _Doc, offset: int) -> int:
@@ -1298,6 +1358,42 @@ _SCARE_CUES = re.compile(
 )
 
 
+# The last word of every _SCARE_CUES phrase.
+_SCARE_LAST_WORDS = frozenset("called of supposed alleged styled proclaimed dubious".split())
+_LETTERS = re.compile(r"[^\W\d_]*")
+
+
+def _title_cue(before: str) -> re.Match[str] | None:
+    """``_TITLE_CUES.search(before)``, searching only where a match can start.
+
+    Neither ".", ";" nor a quote can be inside a match. A cue word ends at most 26 characters
+    from the end and is at most 9 letters long, except "performance<spaces>of": a match starting
+    60 or more characters from the end is that phrase with a long space, found by moving back
+    over that space and the word before it.
+    """
+    lo = max(before.rfind("."), before.rfind(";"), before.rfind(PLACEHOLDER)) + 1
+    at = len(before) - 60
+    if at > lo:
+        while at > lo and before[at - 1].isspace():
+            at -= 1
+        lo = max(lo, at - 12)
+    return _TITLE_CUES.search(before, lo)
+
+
+def _scare_cue(before: str) -> re.Match[str] | None:
+    """``_SCARE_CUES.search(before)``, skipped when the text's last word rules a match out.
+
+    A match ends with one of _SCARE_LAST_WORDS, then only space: the letters at the end of the
+    text are that word (a non-letter precedes it); when they are ASCII, case-folding is plain.
+    """
+    end = len(before.rstrip())
+    last = _LETTERS.match(before[max(0, end - 24) : end][::-1]).group()
+    if last.isascii() and last[::-1].lower() not in _SCARE_LAST_WORDS:
+        return None
+    lo = max(before.rfind("."), before.rfind(";"), before.rfind(PLACEHOLDER)) + 1
+    return _SCARE_CUES.search(before, lo)
+
+
 @dataclass
 class _Found:
     verb: _Hit | None = None
@@ -1358,6 +1454,10 @@ def _subject_before(doc: _Doc, si: int, verb: _Hit) -> tuple[_Mention | None, st
     st = doc.sentences[si]
     pre = doc.masked[st.start : verb.start()]
     while True:
+        words = pre.rsplit(None, 1)
+        last = words[-1] if words else ""
+        if last.isascii() and last.lower() not in _AUX_LAST_WORDS:
+            break  # nothing for _TRAILING_AUX to strip
         stripped = _TRAILING_AUX.sub("", pre)
         if stripped == pre:
             break
@@ -1404,7 +1504,7 @@ def _subject_before(doc: _Doc, si: int, verb: _Hit) -> tuple[_Mention | None, st
             break
         return _clause_subject(doc, si, verb.start()), "clause subject"
     # The clause the verb sits in: after the last clause word, quote or dash.
-    cuts = list(_CLAUSE_SPLIT.finditer(pre))
+    cuts = list(_CLAUSE_SPLIT.finditer(pre, _last_sure_cut(pre)))
     tail_start = cuts[-1].end() if cuts else 0
     tail = pre[tail_start:]
     if tail.strip():
@@ -1522,12 +1622,10 @@ def _speech(
     """Is the quote someone's speech, or a title, lyric or scare quote? (see module docs)."""
     st = doc.sentences[_sentence_at(doc, span.start)]
     before = doc.masked[st.start : span.start]
-    # Neither cue can match over ".", ";" or a quote: search after the last of them.
-    after_stop = max(before.rfind("."), before.rfind(";"), before.rfind(PLACEHOLDER)) + 1
-    cue = _TITLE_CUES.search(before, after_stop)
+    cue = _title_cue(before)
     if cue:
         return False, f"title or lyrics cue: {cue.group().strip()!r}"
-    cue = _SCARE_CUES.search(before, after_stop)
+    cue = _scare_cue(before)
     if cue:
         return False, f"scare-quote cue: {cue.group().strip()!r}"
     if found.verb is not None and found.governs:
@@ -1557,10 +1655,14 @@ _WHERE_PRIORITY = {
 def _profile(doc: _Doc, target: _Mention) -> list[tuple[int, int, str, str]]:
     """(priority, position, cue, where) for every description of the speaker in the article."""
     if target.kind == "name":
-        key = doc.canonical.get(target.name, target.name)
-        same = [
-            m for m in doc.mentions if m.kind == "name" and doc.canonical.get(m.name, m.name) == key
-        ]
+        if doc.names_by_person is None:
+            # Mentions no longer change once the article is built.
+            doc.names_by_person = {}
+            for m in doc.mentions:
+                if m.kind == "name":
+                    key = doc.canonical.get(m.name, m.name)
+                    doc.names_by_person.setdefault(key, []).append(m)
+        same = doc.names_by_person.get(doc.canonical.get(target.name, target.name), [])
     else:
         same = [target]
     out = []
@@ -1665,10 +1767,11 @@ def _continues(
 
 
 def _evidence(doc: _Doc, sentences: Sequence[int]) -> str:
-    return " \u2026 ".join(
-        _squash(doc.body[doc.sentences[i].start : doc.sentences[i].end])
-        for i in sorted(set(sentences))
-    )
+    texts = doc.evidence
+    for i in sentences:
+        if i not in texts:
+            texts[i] = _squash(doc.body[doc.sentences[i].start : doc.sentences[i].end])
+    return " \u2026 ".join(texts[i] for i in sorted(set(sentences)))
 
 
 def attribute(
@@ -1985,34 +2088,57 @@ COLUMNS = [
 def _rows(
     article_id: str, outlet: str, spans: Sequence[Any], atts: Sequence[Attribution]
 ) -> list[dict[str, Any]]:
-    rows = []
-    for s, a in zip(spans, atts):
-        d = a.to_dict()
-        d.update(
-            article_id=article_id,
-            outlet=outlet,
-            text=s.text,
-            start=s.start,
-            end=s.end,
-            paragraph_start=s.paragraph_start,
-            paragraph_end=s.paragraph_end,
-        )
-        rows.append({c: d[c] for c in COLUMNS})
-    return rows
+    return [
+        {
+            "article_id": article_id,
+            "outlet": outlet,
+            "quote_id": a.quote_id,
+            "text": s.text,
+            "speaker": a.speaker,
+            "speaker_canonical": a.speaker_canonical,
+            "verb": a.verb,
+            "verb_class": a.verb_class,
+            "group": a.group,
+            "group_cue": a.group_cue,
+            "is_speech": a.is_speech,
+            "start": s.start,
+            "end": s.end,
+            "paragraph_start": s.paragraph_start,
+            "paragraph_end": s.paragraph_end,
+            "evidence": a.evidence,
+            "mention": a.mention,
+            "verb_text": a.verb_text,
+            "role": a.role,
+            "role_group": a.role_group,
+            "side": a.side,
+            "speech_cue": a.speech_cue,
+            "rule": a.rule,
+        }
+        for s, a in zip(spans, atts)
+    ]
+
+
+_DTYPES = {
+    "quote_id": "int64",
+    "start": "int64",
+    "end": "int64",
+    "paragraph_start": "int64",
+    "paragraph_end": "int64",
+    "is_speech": "bool",
+}
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=COLUMNS)
-    df = df.astype(
-        {
-            "quote_id": "int64",
-            "start": "int64",
-            "end": "int64",
-            "paragraph_start": "int64",
-            "paragraph_end": "int64",
-            "is_speech": "bool",
-        }
-    )
+    df = df.astype(_DTYPES)
+    return df.sort_values(["article_id", "quote_id"], kind="mergesort").reset_index(drop=True)
+
+
+def _frame_from_columns(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """What ``_frame`` makes of the same rows, from one list per column."""
+    if not columns["article_id"]:
+        return _frame([])
+    df = pd.DataFrame(columns, columns=COLUMNS).astype(_DTYPES)
     return df.sort_values(["article_id", "quote_id"], kind="mergesort").reset_index(drop=True)
 
 
@@ -2067,32 +2193,59 @@ def table(
             raise ValueError(
                 f"corpus.{name}: missing columns {sorted(missing)}; build the corpus with newslens.load_corpus"
             )
-    by_article = {aid: part for aid, part in qs.groupby("article_id", sort=True)}
-    rows: list[dict[str, Any]] = []
-    for art in arts.sort_values("article_id").itertuples(index=False):
-        part = by_article.get(art.article_id)
-        if part is None or part.empty:
+    # One pass over plain lists: quote rows grouped by article (as groupby does, without
+    # missing ids), articles in the order sort_values gives.
+    q_cols = {
+        c: qs[c].tolist()
+        for c in (
+            "article_id",
+            "quote_id",
+            "start",
+            "end",
+            "text",
+            "paragraph_start",
+            "paragraph_end",
+            "mark",
+        )
+    }
+    by_article: dict[Any, list[int]] = {}
+    for i, aid in enumerate(q_cols["article_id"]):
+        if not pd.isna(aid):
+            by_article.setdefault(aid, []).append(i)
+    plain_ids = not qs["quote_id"].isna().any()
+    arts = arts.sort_values("article_id")
+    columns: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+    for aid, outlet, body in zip(
+        arts["article_id"].tolist(), arts["outlet"].tolist(), arts["body"].tolist()
+    ):
+        rows = by_article.get(aid)
+        if not rows:
             continue
+        ids = [q_cols["quote_id"][i] for i in rows]
+        if plain_ids and len(set(ids)) == len(ids):
+            rows = [i for _, i in sorted(zip(ids, rows))]
+        else:  # a quote id missing or twice: the order sort_values gives
+            order = qs.iloc[rows].reset_index(drop=True).sort_values("quote_id").index
+            rows = [rows[k] for k in order]
         spans = [
             Span(
-                int(r.quote_id),
-                int(r.start),
-                int(r.end),
-                str(r.text),
-                int(r.paragraph_start),
-                int(r.paragraph_end),
-                str(r.mark),
+                int(q_cols["quote_id"][i]),
+                int(q_cols["start"][i]),
+                int(q_cols["end"][i]),
+                str(q_cols["text"][i]),
+                int(q_cols["paragraph_start"][i]),
+                int(q_cols["paragraph_end"][i]),
+                str(q_cols["mark"][i]),
             )
-            for r in part.sort_values("quote_id").itertuples(index=False)
+            for i in rows
         ]
-        paragraphs = str(art.body).split("\n\n")
-        rows += _rows(
-            art.article_id,
-            art.outlet,
-            spans,
-            attribute(paragraphs, spans, roles=roles, verbs=verbs),
-        )
-    return _frame(rows)
+        paragraphs = str(body).split("\n\n")
+        for row in _rows(
+            aid, outlet, spans, attribute(paragraphs, spans, roles=roles, verbs=verbs)
+        ):
+            for c, v in row.items():
+                columns[c].append(v)
+    return _frame_from_columns(columns)
 
 
 def from_file(
