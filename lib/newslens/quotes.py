@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, NamedTuple, Protocol
 
 import pandas as pd
@@ -257,8 +258,8 @@ class _Tokens:
     def __init__(self, text: str, pos: int = 0, endpos: int | None = None) -> None:
         self.text = text
         found = list(_PHRASE_TOKEN.finditer(text, pos, len(text) if endpos is None else endpos))
-        self.starts = [m.start() for m in found]
-        self.ends = [m.end() for m in found]
+        self.starts = list(map(re.Match.start, found))
+        self.ends = list(map(re.Match.end, found))
         self.raw = [m.group() for m in found]
         self._low: list[str] | None = None
         self._found: dict[_Phrases, tuple[list[int], dict[int, list[int]]]] = {}
@@ -491,6 +492,16 @@ def _roles_cached(path: str, mtime: float) -> Roles:
     )
 
 
+def _file_mtime(p: Path) -> float | None:
+    """The mtime of ``p`` if it is a regular file, with one stat (None: let the caller's
+    ``is_file`` check decide, and raise what it raises)."""
+    try:
+        st = p.stat()
+    except (OSError, ValueError):
+        return None
+    return st.st_mtime if S_ISREG(st.st_mode) else None
+
+
 def load_roles(path: str | Path | None = None) -> Roles:
     """Load the role lexicon (cached; reloaded when the file changes).
 
@@ -501,11 +512,14 @@ def load_roles(path: str | Path | None = None) -> Roles:
     ('soldier', 'combatant', 'pl')
     """
     p = Path(path).expanduser().resolve() if path is not None else ROLES_FILE
-    if not p.is_file():
-        raise FileNotFoundError(
-            f"roles={str(path)!r}: no such file; pass a YAML file like {ROLES_FILE}"
-        )
-    return _roles_cached(str(p), p.stat().st_mtime)
+    mtime = _file_mtime(p)
+    if mtime is None:
+        if not p.is_file():
+            raise FileNotFoundError(
+                f"roles={str(path)!r}: no such file; pass a YAML file like {ROLES_FILE}"
+            )
+        mtime = p.stat().st_mtime
+    return _roles_cached(str(p), mtime)
 
 
 def _verb_forms(lemma: str) -> list[str]:
@@ -568,11 +582,14 @@ def load_verbs(path: str | Path | None = None) -> Verbs:
     ('slam', 'loaded', False)
     """
     p = Path(path).expanduser().resolve() if path is not None else VERBS_FILE
-    if not p.is_file():
-        raise FileNotFoundError(
-            f"verbs={str(path)!r}: no such file; pass a YAML file like {VERBS_FILE}"
-        )
-    return _verbs_cached(str(p), p.stat().st_mtime)
+    mtime = _file_mtime(p)
+    if mtime is None:
+        if not p.is_file():
+            raise FileNotFoundError(
+                f"verbs={str(path)!r}: no such file; pass a YAML file like {VERBS_FILE}"
+            )
+        mtime = p.stat().st_mtime
+    return _verbs_cached(str(p), mtime)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -647,11 +664,12 @@ def _sentences(
     out: list[_Sentence] = []
     pos = 0
     quote_ends = sorted(ends_inside)
+    # Only a stop character or the end of a quote can end a sentence.
+    stop_chars = list(map(re.Match.start, _STOP_CHAR.finditer(masked)))
     for p, para in enumerate(masked.split("\n\n")):
         p_start, p_end = pos, pos + len(para)
         cut = p_start
-        # Only a stop character or the end of a quote can end a sentence.
-        stops = [m.start() for m in _STOP_CHAR.finditer(masked, p_start, p_end)]
+        stops = stop_chars[bisect_left(stop_chars, p_start) : bisect_left(stop_chars, p_end)]
         k, k_end = bisect_left(quote_ends, p_start), bisect_left(quote_ends, p_end)
         if k < k_end:
             stops = sorted({*stops, *quote_ends[k:k_end]})
@@ -668,7 +686,11 @@ def _sentences(
                     )
                     boundary = not verbs.pattern.search(head)
             elif masked[i] in ".!?\u2026" and (i + 1 == p_end or masked[i + 1].isspace()):
-                word = _LAST_WORD_REVERSED.match(masked[cut:i][::-1])
+                # (_LAST_WORD_REVERSED on masked[cut:i], read over its last 40 characters)
+                lo = max(cut, i - 40)
+                word = _LAST_WORD_REVERSED.match(masked[lo:i][::-1])
+                if word is not None and lo > cut and word.end() == i - lo:
+                    word = _LAST_WORD_REVERSED.match(masked[cut:i][::-1])
                 nxt = _NON_SPACE.search(masked, i + 1, p_end)
                 nxt = nxt.group() if nxt else ""
                 last = word.group(1)[::-1] if word is not None else ""
@@ -682,10 +704,10 @@ def _sentences(
                 )
                 if boundary:
                     i += 1
-            if boundary and masked[cut:i].strip():
+            if boundary and _NON_SPACE.search(masked, cut, i):  # (masked[cut:i].strip())
                 out.append(_Sentence(cut, i, p))
                 cut = i
-        if masked[cut:p_end].strip():
+        if _NON_SPACE.search(masked, cut, p_end):
             out.append(_Sentence(cut, p_end, p))
         pos = p_end + 2
     return out
@@ -968,7 +990,7 @@ def _pronoun_mentions(
         # No word runs over the sentence's edges, so its \b are those of the whole text.
         starts, matches = found
         k, stop = bisect_left(starts, s0), bisect_left(starts, s1)
-        spans = [matches[j] for j in range(k, stop) if matches[j][1] <= s1]
+        spans = matches[k:stop]  # (no match runs over s1: a word would)
     else:
         spans = [(s0 + m.start(), s0 + m.end()) for m in _PRONOUN.finditer(masked[s0:s1])]
     out = []
@@ -1358,6 +1380,15 @@ _SCARE_CUES = re.compile(
 )
 
 
+# Every _TITLE_CUES word contains one of these. Case-insensitive matching lets only ASCII
+# letters and these four other characters match an ASCII letter (checked in the tests), so
+# without them a text matches a cue word only if its lower-case form contains it.
+_TITLE_WORDS = re.compile(
+    "performance|song|anthem|album|film|movie|book|novel|poem|play|show|series|titled|headline|"
+    "slogan|banner|placard|sign|hashtag|lines|lyrics|sang|sing|sung|chant|motto|caption|"
+    "nicknamed|codenamed|operation"
+)
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 # The last word of every _SCARE_CUES phrase.
 _SCARE_LAST_WORDS = frozenset("called of supposed alleged styled proclaimed dubious".split())
 _LETTERS = re.compile(r"[^\W\d_]*")
@@ -1377,6 +1408,9 @@ def _title_cue(before: str) -> re.Match[str] | None:
         while at > lo and before[at - 1].isspace():
             at -= 1
         lo = max(lo, at - 12)
+    window = before[lo:]
+    if not _FOLDS_TO_ASCII.search(window) and not _TITLE_WORDS.search(window.lower()):
+        return None  # no cue word in the window, in any case
     return _TITLE_CUES.search(before, lo)
 
 
@@ -1404,8 +1438,9 @@ class _Found:
     governs: bool = False  # a reporting verb governs the quote's clause
 
 
-def _inner_words(doc: _Doc, span: QuoteSpanLike) -> int:
-    return _words_between(doc.body[span.start : span.end])
+def _inner_words(doc: _Doc, span: QuoteSpanLike, *, limit: int = SHORT_QUOTE_WORDS + 1) -> int:
+    """Words inside the quote, counted up to ``limit`` (enough to tell a short quote)."""
+    return sum(1 for _ in islice(_WORD.finditer(doc.body, span.start, span.end), limit))
 
 
 def _mention_in(doc: _Doc, si: int, a: int, b: int, *, last: bool = True) -> _Mention | None:
@@ -1771,6 +1806,8 @@ def _evidence(doc: _Doc, sentences: Sequence[int]) -> str:
     for i in sentences:
         if i not in texts:
             texts[i] = _squash(doc.body[doc.sentences[i].start : doc.sentences[i].end])
+    if len(sentences) == 1:
+        return texts[sentences[0]]
     return " \u2026 ".join(texts[i] for i in sorted(set(sentences)))
 
 
