@@ -605,7 +605,6 @@ _NON_SPACE = re.compile(r"\S")
 _STOP_CHAR = re.compile(r"[.!?\u2026]")
 # ([\w.]+)$ searched in a text is this matched on the text reversed (group 1 reversed).
 _LAST_WORD_REVERSED = re.compile(r"\n?([\w.]+)")
-_ONE_CAPITAL = re.compile(r"[A-Z]")
 
 
 class _Sentence(NamedTuple):
@@ -695,7 +694,8 @@ def _sentences(
                 nxt = nxt.group() if nxt else ""
                 last = word.group(1)[::-1] if word is not None else ""
                 abbrev = word is not None and (
-                    last.lower().rstrip(".") in _ABBREVIATIONS or _ONE_CAPITAL.fullmatch(last)
+                    last.lower().rstrip(".") in _ABBREVIATIONS
+                    or (len(last) == 1 and "A" <= last <= "Z")  # (fullmatch [A-Z])
                 )
                 boundary = (
                     not abbrev
@@ -901,6 +901,19 @@ _NEXT_LOWER_WORD = re.compile(r"\s+([a-z]+)\b")
 _WORDS_BEFORE_REVERSED = re.compile(r"(?:\s+[\w\u2019'\-]+){0,4}")
 
 
+def _words_before(text: str, start: int, end: int) -> str:
+    r"""What ``((?:[\w\u2019'\-]+\s+){0,4})$`` finds in ``text[start:end]``.
+
+    Read over the last 80 characters, unless the words found, or the space before them, run on
+    to the edge of those (then over all of it).
+    """
+    lo = max(start, end - 80)
+    n = _WORDS_BEFORE_REVERSED.match(text[lo:end][::-1]).end()
+    if lo > start and (n == end - lo or text[lo : end - n].isspace()):
+        n = _WORDS_BEFORE_REVERSED.match(text[start:end][::-1]).end()
+    return text[end - n : end]
+
+
 def _is_modified_noun(word: str, verbs: Verbs) -> bool:
     if word in _stop_capitals() or word in verbs.forms or word.endswith(("ing", "ed", "ly")):
         return False
@@ -914,17 +927,17 @@ def _role_mentions(
     out = []
     stops = _stop_capitals()
     for k, m in enumerate(matches):
+        m_start, m_end = m._start, m._end
         # "fighter pilot": the last of adjacent role words is the head noun.
-        if k + 1 < len(matches) and masked[m.end() : matches[k + 1].start()].isspace():
+        if k + 1 < len(matches) and masked[m_end : matches[k + 1]._start].isspace():
             continue
-        word = m.group().lower()
+        word = masked[m_start:m_end].lower()
         role, group, number = roles.words[" ".join(word.split())]  # whitespace runs -> " "
-        nxt = _NEXT_LOWER_WORD.match(masked, m.end(), s1)
+        nxt = _NEXT_LOWER_WORD.match(masked, m_end, s1)
         if number == "sg" and nxt and _is_modified_noun(nxt.group(1), verbs):
             continue  # "Official estimates", "head teacher": the role word modifies a noun
         # Extend left over determiners, adjectives and side words ("One Russian fighter pilot").
-        pre = masked[s0 : m.start()]
-        pre = pre[len(pre) - _WORDS_BEFORE_REVERSED.match(pre[::-1]).end() :]
+        pre = _words_before(masked, s0, m_start)
         keep: list[str] = []
         for w in reversed(pre.split()):
             low = w.lower()
@@ -939,21 +952,21 @@ def _role_mentions(
             ):
                 break
             keep.insert(0, w)
-        start = max(s0, m.start() - len(" ".join(keep)) - (1 if keep else 0))
+        start = max(s0, m_start - len(" ".join(keep)) - (1 if keep else 0))
         # The profile runs on over a prepositional phrase: "a woman from the Russian town of ...".
-        pp = _ROLE_PP.match(masked, m.end(), s1)
+        pp = _ROLE_PP.match(masked, m_end, s1)
         out.append(
             _Mention(
                 start,
-                m.end(),
+                m_end,
                 si,
                 "role",
-                masked[start : m.end()],
+                masked[start:m_end],
                 role=role,
                 role_group=group,
                 number=number,
                 gender=roles.gender.get(word),
-                profile=[(masked[start : pp.end() if pp else m.end()], "noun phrase")],
+                profile=[(masked[start : pp.end() if pp else m_end], "noun phrase")],
                 collective=role in roles.collective,
             )
         )
