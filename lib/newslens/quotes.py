@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
+from operator import attrgetter
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any, NamedTuple, Protocol
@@ -201,6 +202,10 @@ class _Phrases:
                 self.index.setdefault(toks[0], []).append(toks)
         for cands in self.index.values():
             cands.sort(key=lambda t: (-len(t), t))
+        # first word -> its phrases of two words or more (tried before the one-word phrase)
+        self.longer = {k: [c for c in v if len(c) > 1] for k, v in self.index.items()}
+        self.longer = {k: v for k, v in self.longer.items() if v}
+        self.one_word = frozenset(k for k, v in self.index.items() if len(v[-1]) == 1)
         self._memo: dict[tuple[bool, str], tuple[int, int] | None] = {}
 
     def _norm(self, token: str) -> str:
@@ -243,6 +248,9 @@ class _Phrases:
         return None if found is None else _Hit(text, *found)
 
 
+_ONE_WORD = [1]
+
+
 class _Tokens:
     """The ``_PHRASE_TOKEN`` words of ``text[pos:endpos]``, and where each lexicon's phrases
     start among them (found once per lexicon).
@@ -276,24 +284,33 @@ class _Tokens:
             toks = self._low
         else:
             toks = self.raw
-        index, text, starts, ends = phrases.index, self.text, self.starts, self.ends
-        n_toks = len(toks)
-        where: list[int] = []
-        lengths: dict[int, list[int]] = {}
-        for i in [i for i, t in enumerate(toks) if t in index]:
-            ns = []
-            for cand in index[toks[i]]:
-                n = len(cand)
-                if n == 1:
-                    ns.append(1)  # a one-word phrase: its first word is all of it
-                elif i + n <= n_toks and all(
-                    toks[i + j] == cand[j] and text[ends[i + j - 1] : starts[i + j]].isspace()
-                    for j in range(1, n)
-                ):
-                    ns.append(n)
-            if ns:
-                where.append(i)
-                lengths[i] = ns
+        index, longer = phrases.index, phrases.longer
+        where = [i for i, t in enumerate(toks) if t in index]
+        lengths: dict[int, list[int]] = dict.fromkeys(where, _ONE_WORD)
+        if longer:
+            text, starts, ends = self.text, self.starts, self.ends
+            n_toks = len(toks)
+            for i in where:
+                cands = longer.get(toks[i])
+                if cands is None:
+                    continue  # one-word phrase only: its first word is all of it
+                ns = [
+                    n
+                    for cand in cands
+                    if i + (n := len(cand)) <= n_toks
+                    and all(
+                        toks[i + j] == cand[j] and text[ends[i + j - 1] : starts[i + j]].isspace()
+                        for j in range(1, n)
+                    )
+                ]
+                if toks[i] in phrases.one_word:
+                    ns.append(1)
+                if ns:
+                    lengths[i] = ns
+                else:
+                    del lengths[i]
+            if len(lengths) < len(where):
+                where = [i for i in where if i in lengths]
         found = self._found[phrases] = (where, lengths)
         return found
 
@@ -307,6 +324,36 @@ class _Tokens:
             fresh = _Tokens(self.text, pos, endpos)
             return fresh._scan(phrases, 0, len(fresh.starts) - 1)
         return self._scan(phrases, first, last)
+
+    def finditer_each(
+        self, phrases: _Phrases, ranges: Sequence[tuple[int, int]]
+    ) -> list[list[_Hit]]:
+        """``finditer`` over each of ``ranges`` (in one pass for an article's sentences)."""
+        starts, ends, text = self.starts, self.ends, self.text
+        where, lengths = self._found.get(phrases) or self._phrase_starts(phrases)
+        n_where = len(where)
+        out: list[list[_Hit]] = []
+        for pos, endpos in ranges:
+            first = bisect_right(ends, pos)
+            last = bisect_left(starts, endpos) - 1
+            if (first < len(starts) and starts[first] < pos) or (last >= 0 and ends[last] > endpos):
+                out.append(self.finditer(phrases, pos, endpos))
+                continue
+            hits: list[_Hit] = []
+            nxt = first
+            for j in range(bisect_left(where, first), n_where):
+                i = where[j]
+                if i > last:
+                    break
+                if i < nxt:
+                    continue
+                for n in lengths[i]:
+                    if i + n - 1 <= last:
+                        hits.append(_Hit(text, starts[i], ends[i + n - 1]))
+                        nxt = i + n
+                        break
+            out.append(hits)
+        return out
 
     def _scan(self, phrases: _Phrases, first: int, last: int) -> list[_Hit]:
         """Phrases over words ``first..last``, left to right, each word in at most one."""
@@ -717,6 +764,9 @@ def _sentences(
 # Mentions of people
 
 
+_START = attrgetter("start")
+
+
 @dataclass(slots=True)
 class _Mention:
     start: int
@@ -921,9 +971,9 @@ def _is_modified_noun(word: str, verbs: Verbs) -> bool:
 
 
 def _role_mentions(
-    masked: str, s0: int, s1: int, si: int, roles: Roles, verbs: Verbs, tokens: _Tokens
+    masked: str, s0: int, s1: int, si: int, roles: Roles, verbs: Verbs, matches: list[_Hit]
 ) -> list[_Mention]:
-    matches = tokens.finditer(roles.pattern, s0, s1)
+    """Role words in a sentence (``matches``: the role lexicon's hits in it)."""
     out = []
     stops = _stop_capitals()
     for k, m in enumerate(matches):
@@ -1036,10 +1086,15 @@ def _sentence_mentions(
     verbs: Verbs,
     tokens: _Tokens,
     pronouns: _PronounSpans,
+    role_hits: list[_Hit] | None = None,
 ) -> list[_Mention]:
     names = _name_mentions(masked, sent.start, sent.end, si, roles, tokens)
     found = names + _pronoun_mentions(masked, sent.start, sent.end, si, verbs, pronouns)
-    for r in _role_mentions(masked, sent.start, sent.end, si, roles, verbs, tokens):
+    if role_hits is None:
+        role_hits = tokens.finditer(roles.pattern, sent.start, sent.end)
+    if not role_hits:
+        return sorted(found, key=_START)
+    for r in _role_mentions(masked, sent.start, sent.end, si, roles, verbs, role_hits):
         # A role word next to a name describes that name ("Kyiv Mayor Vitali Klitschko",
         # "One reconnaissance officer, Vladimir,", "Pavlo Kyrylenko, head of ..."), it is not a
         # second person.
@@ -1054,7 +1109,7 @@ def _sentence_mentions(
         # A "name" made of role words ("Military" in "Military sources") is the role.
         found = [n for n in found if not (n.kind == "name" and n.start < r.end and r.start < n.end)]
         found.append(r)
-    return sorted(found, key=lambda x: x.start)
+    return sorted(found, key=_START)
 
 
 _CLOSES = re.compile(r"\s*(?:[,.;:)\u2591\n]|\Z)")
@@ -1159,7 +1214,7 @@ class _Doc:
 
 def _sentence_at(doc: _Doc, offset: int) -> int:
     """The last sentence starting at or before ``offset`` (0 when there is none)."""
-    return max(0, bisect_right(doc.sentence_starts, offset) - 1)
+    return (bisect_right(doc.sentence_starts, offset) or 1) - 1
 
 
 def _words_between(text: str) -> int:
@@ -1184,8 +1239,9 @@ def _build(
     sentences = _sentences(body, masked, spans, verbs)
     tokens = _Tokens(masked)
     pronouns = _pronouns(masked)
+    role_hits = tokens.finditer_each(roles.pattern, [(st.start, st.end) for st in sentences])
     by_sentence = [
-        _sentence_mentions(masked, st, i, roles, verbs, tokens, pronouns)
+        _sentence_mentions(masked, st, i, roles, verbs, tokens, pronouns, role_hits[i])
         for i, st in enumerate(sentences)
     ]
     mentions = [m for ms in by_sentence for m in ms]
@@ -1453,11 +1509,13 @@ class _Found:
 
 def _inner_words(doc: _Doc, span: QuoteSpanLike, *, limit: int = SHORT_QUOTE_WORDS + 1) -> int:
     """Words inside the quote, counted up to ``limit`` (enough to tell a short quote)."""
-    return sum(1 for _ in islice(_WORD.finditer(doc.body, span.start, span.end), limit))
+    return len(list(islice(_WORD.finditer(doc.body, span.start, span.end), limit)))
 
 
 def _mention_in(doc: _Doc, si: int, a: int, b: int, *, last: bool = True) -> _Mention | None:
     found = [m for m in doc.by_sentence[si] if a <= m.start < b]
+    if not found:
+        return None
     # A place or title in the region ("a woman from the town of Aleysk") is not the speaker
     # when a person is there too.
     people = [m for m in found if m.kind != "name" or _is_person(doc, m)]
@@ -1608,7 +1666,8 @@ def _find(doc: _Doc, span: QuoteSpanLike, short: bool) -> _Found:
                 True,
             )
     # 1. '"...," he said' / '"...," said X' right after the quote.
-    for v in _verb_matches(doc, span.end, doc.sentences[s_last].end):
+    after = _verb_matches(doc, span.end, doc.sentences[s_last].end)
+    for v in after:
         between = doc.masked[span.end : v.start()]
         if (
             PLACEHOLDER not in between
@@ -1643,7 +1702,7 @@ def _find(doc: _Doc, span: QuoteSpanLike, short: bool) -> _Found:
             not crossed,
         )
     # 3. A verb later in the sentence ("'...' the city council said in a statement").
-    for v in _verb_matches(doc, span.end, doc.sentences[s_last].end):
+    for v in after:
         between = doc.masked[span.end : v.start()]
         if (
             PLACEHOLDER not in between
@@ -1863,7 +1922,7 @@ def attribute(
     [('Jane Smith', 'say', 'western official'), ('Jane Smith', 'add', 'western official')]
     """
     role_lex, verb_lex = load_roles(roles), load_verbs(verbs)
-    spans = sorted(spans, key=lambda s: (s.start, s.quote_id))
+    spans = sorted(spans, key=attrgetter("start", "quote_id"))
     if not spans:
         return []
     doc = _build(paragraphs, spans, role_lex, verb_lex)
