@@ -1038,8 +1038,24 @@ _PRONOUN_SCAN = re.compile(
 _PronounSpans = tuple[list[int], list[tuple[int, int]]]
 
 
-def _pronouns(masked: str) -> _PronounSpans:
-    spans = [m.span() for m in _PRONOUN_SCAN.finditer(masked)]
+_PRONOUN_WORDS = frozenset(
+    ("He", "he", "She", "she", "They", "they", "One", "one", "Another", "another")
+)
+
+
+def _pronouns(masked: str, tokens: _Tokens) -> _PronounSpans:
+    """Where _PRONOUN matches in the whole text, found from its words (``tokens``).
+
+    Every match lies inside one word: a word made of letters and digits only matches when it is
+    a pronoun; a word with "-" or "." in it ("one-off") is searched.
+    """
+    raw, starts, ends = tokens.raw, tokens.starts, tokens.ends
+    spans: list[tuple[int, int]] = []
+    for i in [i for i, t in enumerate(raw) if t in _PRONOUN_WORDS or "-" in t or "." in t]:
+        if raw[i] in _PRONOUN_WORDS:
+            spans.append((starts[i], ends[i]))
+        else:
+            spans += [m.span() for m in _PRONOUN_SCAN.finditer(masked, starts[i], ends[i])]
     return [a for a, _ in spans], spans
 
 
@@ -1238,7 +1254,7 @@ def _build(
     masked = mask_quotes(body, spans)
     sentences = _sentences(body, masked, spans, verbs)
     tokens = _Tokens(masked)
-    pronouns = _pronouns(masked)
+    pronouns = _pronouns(masked, tokens)
     role_hits = tokens.finditer_each(roles.pattern, [(st.start, st.end) for st in sentences])
     by_sentence = [
         _sentence_mentions(masked, st, i, roles, verbs, tokens, pronouns, role_hits[i])
@@ -1555,19 +1571,23 @@ def _clause_subject(doc: _Doc, si: int, limit: int) -> _Mention | None:
     return m or _mention_in(doc, si, a, limit, last=False)
 
 
+def _strip_trailing_aux(text: str) -> str:
+    """``text`` with _TRAILING_AUX removed from its end until it no longer matches."""
+    while True:
+        words = text.rsplit(None, 1)
+        last = words[-1] if words else ""
+        if last.isascii() and last.lower() not in _AUX_LAST_WORDS:
+            return text  # nothing for _TRAILING_AUX to strip
+        stripped = _TRAILING_AUX.sub("", text)
+        if stripped == text:
+            return text
+        text = stripped
+
+
 def _subject_before(doc: _Doc, si: int, verb: _Hit) -> tuple[_Mention | None, str]:
     """The subject of a reporting verb that precedes its quote."""
     st = doc.sentences[si]
-    pre = doc.masked[st.start : verb.start()]
-    while True:
-        words = pre.rsplit(None, 1)
-        last = words[-1] if words else ""
-        if last.isascii() and last.lower() not in _AUX_LAST_WORDS:
-            break  # nothing for _TRAILING_AUX to strip
-        stripped = _TRAILING_AUX.sub("", pre)
-        if stripped == pre:
-            break
-        pre = stripped
+    pre = _strip_trailing_aux(doc.masked[st.start : verb.start()])
     if not pre.strip():
         return None, "no subject"
     # Split into comma parts, walking back over appositives ("Alekseevich, 34,", "X, director of Y,").
