@@ -481,3 +481,21 @@ def test_sentences_around_quotes(paragraphs, expected):
     masked = quotes.mask_quotes(body, spans)
     got = quotes._sentences(body, masked, spans, quotes.load_verbs())
     assert [body[s.start : s.end] for s in got] == expected
+
+
+def test_title_shortcut_equals_the_title_pattern():
+    rng = random.Random(SEED + 9)
+    roles = quotes.load_roles()
+    assert roles.title_words is not None
+    words = sorted(roles.titles) + ["Mr.", "DR", "Mrs", "mi\u017fs", "m\u0131nister", "\u0130"]
+    words += ["\u212aaptain", "Dramatic", "Sirs", "Anna", "x", "-", ".", "\u00a0", "caf\u00e9"]
+    for _ in range(3000):
+        text = "".join(
+            rng.choice(words) + rng.choice(["", " ", ".", ". ", "  ", "\n", "\u00a0"])
+            for _ in range(rng.randrange(1, 6))
+        )
+        for pos in range(len(text) + 1):
+            end = rng.randrange(pos, len(text) + 1)
+            got = quotes._title_at(roles, text, pos, end)
+            want = roles.title_pattern.match(text, pos, end)
+            assert (got and got.span()) == (want and want.span()), (text, pos, end)

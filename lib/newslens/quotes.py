@@ -144,6 +144,9 @@ class Roles:
     name_runs: dict[tuple[str, bool], _NameInRun | None] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # the letters each title starts with ("deputy prime minister" -> "deputy"); None when a
+    # title does not start with an ASCII letter (then every word is tried against title_pattern)
+    title_words: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -235,17 +238,25 @@ class _Phrases:
         key = (search, text)
         found = self._memo.get(key, _MISSING)
         if found is _MISSING:
-            toks = _Tokens(text)
-            if search:
-                hits = toks.finditer(self, 0, len(text))
-                hit = hits[0] if hits else None
+            if _PHRASE_TOKEN.fullmatch(text):
+                # One word (a common case: single words and role cues): only a one-word
+                # phrase can match it, and all of it.
+                found = (0, len(text)) if self._norm(text) in self.one_word else None
             else:
-                hit = toks.match(self, 0, len(text))
-            found = None if hit is None else (hit.start(), hit.end())
+                found = self._lookup(text, search=search)
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
             self._memo[key] = found
         return None if found is None else _Hit(text, *found)
+
+    def _lookup(self, text: str, *, search: bool) -> tuple[int, int] | None:
+        toks = _Tokens(text)
+        if search:
+            hits = toks.finditer(self, 0, len(text))
+            hit = hits[0] if hits else None
+        else:
+            hit = toks.match(self, 0, len(text))
+        return None if hit is None else (hit.start(), hit.end())
 
 
 _ONE_WORD = [1]
@@ -522,6 +533,7 @@ def _roles_cached(path: str, mtime: float) -> Roles:
         sides=sides,
         side_pattern=_Phrases(list(sides), ignore_case=True),
         titles=titles,
+        title_words=_title_words(titles),
         title_pattern=re.compile(
             r"(?:(?:"
             + "|".join(
@@ -547,6 +559,30 @@ def _file_mtime(p: Path) -> float | None:
     except (OSError, ValueError):
         return None
     return st.st_mtime if S_ISREG(st.st_mode) else None
+
+
+_ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _title_words(titles: dict[str, str | None]) -> frozenset[str] | None:
+    words = [_ASCII_LETTERS.match(t) for t in titles]
+    return frozenset(w.group() for w in words) if all(words) else None
+
+
+def _title_at(roles: Roles, text: str, pos: int, end: int) -> re.Match[str] | None:
+    """``roles.title_pattern.match(text, pos, end)``, tried only where a title can start.
+
+    A title match begins with the letters its title starts with, then a non-letter (".", a
+    space, "-"): so the ASCII letters at ``pos`` are one of ``roles.title_words``, unless a
+    character that folds to an ASCII letter (_FOLDS_TO_ASCII) is among or right after them.
+    """
+    if roles.title_words is not None:
+        word = _ASCII_LETTERS.match(text, pos, end)
+        after = word.end() if word else pos
+        if not (after < end and _FOLDS_TO_ASCII.match(text, after)):
+            if word is None or word.group().lower() not in roles.title_words:
+                return None
+    return roles.title_pattern.match(text, pos, end)
 
 
 def load_roles(path: str | Path | None = None) -> Roles:
@@ -885,7 +921,7 @@ def _name_in_run(
     # Strip what precedes the name: function words, titles, role words and side words.
     while pos < end:
         pos = _SPACES.match(masked, pos, end).end()
-        hit = roles.title_pattern.match(masked, pos, end)
+        hit = _title_at(roles, masked, pos, end)
         if not _cue_ends_word(masked, hit, pos, end):
             hit = tokens.match(roles.pattern, pos, end)
             if not _cue_ends_word(masked, hit, pos, end):
