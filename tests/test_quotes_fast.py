@@ -244,10 +244,21 @@ def test_phrase_lookups_over_an_articles_words_equal_a_fresh_tokenisation():
                 assert (None if hit is None else (hit.start(), hit.end())) == want, (text, a, b)
                 checked += bool(expected)
             whole = _reference_finditer(phrases, text, 0, len(text))
-            found = phrases.search(text)
-            assert (None if found is None else (found.start(), found.end())) == (
-                whole[0] if whole else None
-            )
+            for piece in (text, text.strip(), text[: len(text) // 2]):
+                phrases._memo.clear()
+                want = _reference_finditer(phrases, piece, 0, len(piece))
+                found = phrases.search(piece)
+                assert (None if found is None else (found.start(), found.end())) == (
+                    want[0] if want else None
+                ), piece
+                at_start = _reference_match(phrases, piece, 0, len(piece))
+                found = phrases.match(piece)
+                assert (None if found is None else (found.start(), found.end())) == at_start
+                whole_word = phrases.fullmatch(piece)
+                assert (whole_word is not None) == (
+                    at_start is not None and at_start[1] == len(piece)
+                )
+            assert whole == _reference_finditer(phrases, text, 0, len(text))
     assert checked > 200  # the random texts do hit the lexicons
 
 
@@ -262,10 +273,17 @@ def test_phrase_match_at_word_starts_with_every_end():
     for _ in range(150):
         text = _text(rng, words, rng.randrange(2, 12))
         tokens = quotes._Tokens(text)
+        known = quotes._Tokens(text)  # with each lexicon's phrases over the text worked out
+        for phrases in (roles.pattern, roles.side_pattern, verbs.pattern):
+            known._phrase_starts(phrases)
         for start in tokens.starts[:8]:
             for end in range(start, min(len(text), start + 30) + 1):
                 for phrases in (roles.pattern, roles.side_pattern, verbs.pattern):
                     hit = tokens.match(phrases, start, end, text_start=end % 2 == 0)
+                    same = known.match(phrases, start, end, text_start=end % 2 == 0)
+                    assert _spans_of([h for h in (hit,) if h]) == _spans_of(
+                        [h for h in (same,) if h]
+                    )
                     if end % 2 == 0:  # as a slice starting at the word: no look behind it
                         want = _reference_match(phrases, text[start:end], 0, end - start)
                         want = want and (want[0] + start, want[1] + start)

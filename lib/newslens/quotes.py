@@ -250,13 +250,22 @@ class _Phrases:
         return None if found is None else _Hit(text, *found)
 
     def _lookup(self, text: str, *, search: bool) -> tuple[int, int] | None:
-        toks = _Tokens(text)
-        if search:
-            hits = toks.finditer(self, 0, len(text))
-            hit = hits[0] if hits else None
-        else:
-            hit = toks.match(self, 0, len(text))
-        return None if hit is None else (hit.start(), hit.end())
+        """The first phrase of a short text (``search``) or the one at its start: the phrase
+        starting at the earliest word, longest first."""
+        toks = list(_PHRASE_TOKEN.finditer(text))
+        norm, index = self._norm, self.index
+        for i in range(len(toks) if search else min(len(toks), 1)):
+            if not search and toks[0].start() != 0:
+                return None
+            for cand in index.get(norm(toks[i].group()), ()):
+                n = len(cand)
+                if i + n <= len(toks) and all(
+                    norm(toks[i + j].group()) == cand[j]
+                    and text[toks[i + j - 1].end() : toks[i + j].start()].isspace()
+                    for j in range(1, n)
+                ):
+                    return toks[i].start(), toks[i + n - 1].end()
+        return None
 
 
 _ONE_WORD = [1]
@@ -408,11 +417,21 @@ class _Tokens:
             if cut and last + 1 == i:
                 return _Tokens(text, pos, endpos)._match_at(phrases, pos, 0, text_start=text_start)
             return None  # endpos <= pos
-        cands = phrases.index.get(phrases._norm(self.raw[i]))
-        if cands and cut and len(cands[0]) > last - i + 1:
-            # The longest phrase could reach the cut word: tokenise the range afresh.
-            return _Tokens(text, pos, endpos)._match_at(phrases, pos, 0, text_start=text_start)
-        return self._match_at(phrases, pos, i, last=last, text_start=text_start)
+        if cut:
+            cands = phrases.index.get(phrases._norm(self.raw[i]))
+            if cands and len(cands[0]) > last - i + 1:
+                # The longest phrase could reach the cut word: tokenise the range afresh.
+                return _Tokens(text, pos, endpos)._match_at(phrases, pos, 0, text_start=text_start)
+        found = self._found.get(phrases)
+        if found is None:
+            return self._match_at(phrases, pos, i, last=last, text_start=text_start)
+        # The lexicon's phrases over the whole text are known: those at word i that end in range.
+        if pos > 0 and not text_start and (text[pos - 1].isalnum() or text[pos - 1] == "-"):
+            return None
+        for n in found[1].get(i, ()):
+            if i + n - 1 <= last:
+                return _Hit(text, pos, self.ends[i + n - 1])
+        return None
 
     def _match_at(
         self,
