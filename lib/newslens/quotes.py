@@ -1195,19 +1195,20 @@ def _name_for_role(masked: str, r: _Mention, names: list[_Mention]) -> _Mention 
     # Does the role's noun phrase close right after it? (the same for every name)
     closes = None
     for n in names:
-        gap_after = masked[n.end : r.start]
-        gap_before = masked[r.end : n.start]
         # "Vera Dmitrienko, 40, a nurse" / "Pavlo Kyrylenko, head of": appositive after the name.
-        if 0 <= r.start - n.end <= 30 and _APPOSITIVE_GAP.fullmatch(gap_after):
+        if 0 <= r.start - n.end <= 30 and _APPOSITIVE_GAP.fullmatch(masked[n.end : r.start]):
             if closes is None:
                 closes = bool(_CLOSES.match(masked, r.start + len(r.profile[0][0])))
             if closes:
                 return n
+        if not 0 <= n.start - r.end <= 120:
+            continue
+        gap_before = masked[r.end : n.start]
         # "Kyiv Mayor Vitali Klitschko", "adoptive mother Vera": premodifier right before the name.
-        if 0 <= n.start - r.end <= 2 and _PREMODIFIER_GAP.fullmatch(gap_before):
+        if n.start - r.end <= 2 and _PREMODIFIER_GAP.fullmatch(gap_before):
             return n
         # "One reconnaissance officer, Vladimir," / "Commander of the ... brigade, Mr Fomenko".
-        if 0 <= n.start - r.end <= 120 and _NAMED_AFTER_GAP.fullmatch(gap_before):
+        if _NAMED_AFTER_GAP.fullmatch(gap_before):
             after = masked[n.end : n.end + 3]
             if after.startswith(",") or gap_before.strip(" ,") == "":
                 return n
