@@ -171,3 +171,16 @@ def test_tag_sentences_reads_the_build_when_it_can(generated, monkeypatch):
     assert len(got) and set(got["article_id"]) <= set(one.articles["article_id"])
     with pytest.raises(AssertionError, match="tagged again"):
         framing.tag_sentences(bare, book)
+
+
+def test_quotes_table_reads_the_build_when_it_can(generated, monkeypatch):
+    full, bare = generated
+    expected = quotes.table(bare)
+
+    def no_attribution(*args, **kwargs):
+        raise AssertionError("attributed again although the build holds the attributions")
+
+    monkeypatch.setattr(quotes, "attribute", no_attribution)
+    pd.testing.assert_frame_equal(quotes.table(full), expected)
+    with pytest.raises(AssertionError, match="attributed again"):
+        quotes.table(bare)

@@ -2333,7 +2333,9 @@ def table(
     """One row per direct quote of a corpus, with its speaker, reporting verb and group.
 
     Method: :func:`attribute` on every article's body and quote spans (the corpus ``quotes``
-    table from ``segment.quotes``).
+    table from ``segment.quotes``). A built Corpus whose build attributed its quotes with the
+    same lexicons (compared by file content; see the ``attribution`` build parameter) answers
+    from its ``attributions`` table, which the build made with this same function.
 
     Args:
         corpus: a :class:`newslens.corpus.Corpus` (``articles`` with ``article_id, outlet, body``;
@@ -2354,6 +2356,12 @@ def table(
     >>> t.loc[t.speaker_canonical == "Vitali Klitschko", ["outlet", "verb", "group"]].values.tolist()
     [['Daily Mirror', 'say', 'ukrainian official']]
     """
+    if hasattr(corpus, "build_info"):
+        from newslens.build import cached_attributions
+
+        cached = cached_attributions(corpus, roles, verbs)
+        if cached is not None:
+            return cached.copy()
     arts = corpus.articles
     qs = corpus.quotes
     for name, df, need in (
