@@ -180,7 +180,7 @@ class _Hit:
 
 
 # How many lookups on whole short strings (cues, single words) each lexicon remembers.
-_MEMO_SIZE = 50_000
+_MEMO_SIZE = 20_000
 _MISSING = object()
 _WORD_CHAR = re.compile(r"\w")
 
@@ -889,7 +889,7 @@ def _cue_ends_word(masked: str, mm: re.Match[str] | _Hit | None, pos: int, end: 
 # profile, looks personal).
 _NameInRun = tuple[int, str, str, str | None, tuple[tuple[str, str], ...], bool]
 # How many runs each role lexicon remembers (cleared when full).
-_NAME_RUN_MEMO = 100_000
+_NAME_RUN_MEMO = 20_000
 
 
 def _name_mentions(
