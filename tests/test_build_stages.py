@@ -184,3 +184,36 @@ def test_quotes_table_reads_the_build_when_it_can(generated, monkeypatch):
     pd.testing.assert_frame_equal(quotes.table(full), expected)
     with pytest.raises(AssertionError, match="attributed again"):
         quotes.table(bare)
+
+
+def test_a_side_cue_ending_in_a_dot_attributes():
+    # "u.s." in roles.yml is found as "U.S" by the phrase matcher; this used to raise KeyError
+    paragraphs = ['"We will help," the U.S. said.']
+    (a,) = quotes.attribute(paragraphs, quotes_spans(paragraphs))
+    assert (a.speaker, a.side) == ("U.S.", "western")
+
+
+def quotes_spans(paragraphs):
+    from newslens import segment
+
+    return segment.quotes(paragraphs)
+
+
+def test_a_failing_attribution_keeps_the_article(make_corpus, tmp_path, monkeypatch):
+    root = make_corpus(
+        {
+            "articles.csv": "file,outlet,id\na.txt,A,a\n",
+            "a.txt": "Headline\n\n“We will win,” said Jane Smith. It is a moral duty.\n",
+        }
+    )
+
+    def broken(*args, **kwargs):
+        raise KeyError("u.s")
+
+    monkeypatch.setattr(quotes, "attribute", broken)
+    c = build.build(root, out=tmp_path / "t", store=tmp_path / "s", workers=1)
+    assert list(c.articles["article_id"]) == ["a"] and len(c.quotes) == 1 and len(c.frames)
+    assert len(c.attributions) == 0
+    err = c.skipped[c.skipped["reason"] == "error"]
+    assert list(err["file"]) == ["a.txt"] and err["kept"].all()
+    assert "quote attribution failed (KeyError" in err["detail"].iloc[0]

@@ -548,7 +548,19 @@ def _process_document(
             mark=q.mark,
         )
     if params.attribution and qspans:
-        _attribute(out, key, doc.article_id, outlet, paragraphs, qspans, params)
+        try:
+            _attribute(out, key, doc.article_id, outlet, paragraphs, qspans, params)
+        except Exception as exc:  # the article's other tables are still good: keep them
+            out.add(
+                "skipped",
+                _doc_key=key,
+                file=doc.file,
+                line=doc.row,
+                reason="error",
+                detail=f"{doc.file}: quote attribution failed ({type(exc).__name__}: {exc}); "
+                "the article's other tables are built; please report this with the file",
+                kept=True,
+            )
     if counts:
         items = sorted(counts.items())
         out.extend(

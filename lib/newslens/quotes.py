@@ -1383,7 +1383,11 @@ def _people(doc: _Doc) -> None:
 
 def _side_of(text: str, roles: Roles) -> str | None:
     m = roles.side_pattern.search(text)
-    return roles.sides[_SPACE_RUN.sub(" ", m.group().lower())] if m else None
+    if m is None:
+        return None
+    key = _SPACE_RUN.sub(" ", m.group().lower())
+    # the phrase matcher leaves out a cue's final dot: "U.S." is found as "U.S"
+    return roles.sides.get(key) or roles.sides.get(key + ".")
 
 
 def _side_prior(doc: _Doc) -> None:
