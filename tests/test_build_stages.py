@@ -217,3 +217,11 @@ def test_a_failing_attribution_keeps_the_article(make_corpus, tmp_path, monkeypa
     err = c.skipped[c.skipped["reason"] == "error"]
     assert list(err["file"]) == ["a.txt"] and err["kept"].all()
     assert "quote attribution failed (KeyError" in err["detail"].iloc[0]
+
+
+def test_a_relative_codebook_path_is_kept_absolute(tmp_path, monkeypatch):
+    src = Path(framing.load_codebook(build.DEFAULT_CODEBOOKS[0]).path)
+    (tmp_path / "mine.yml").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    p = build.BuildParams(codebooks=["mine.yml", "cues", "policy_frames_boydstun_2014"])
+    assert p.codebooks == (str(tmp_path / "mine.yml"), "cues", "policy_frames_boydstun_2014")

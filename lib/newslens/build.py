@@ -200,7 +200,7 @@ _PIPELINE_MODULES = (
 )
 # Data files the build reads (analysis-only lexicons such as targets.yml are not part of it, so
 # editing them does not invalidate cached tables). Codebooks are hashed one by one, only when
-# the build tags with them (see doc_key).
+# the build tags with them (see settings_hash).
 _PIPELINE_DATA = (
     "furniture.yml",
     "stopwords_en.txt",
@@ -263,7 +263,22 @@ class BuildParams:
             raise ValueError(
                 f"codebooks must be a list of codebook names or YAML paths, got {self.codebooks!r}"
             )
-        object.__setattr__(self, "codebooks", tuple(books))
+        # a codebook given as a path is kept absolute, so every worker finds the same file
+        # (a shipped name wins over a file of that name, as in framing.load_codebook)
+        from newslens.framing import CODEBOOK_DIR
+
+        object.__setattr__(
+            self,
+            "codebooks",
+            tuple(
+                b
+                if b == "cues" or (CODEBOOK_DIR / f"{b}.yml").is_file()
+                else str(Path(b).expanduser().resolve())
+                if Path(b).expanduser().is_file()
+                else b
+                for b in books
+            ),
+        )
         names = [b.name for b in self.loaded_codebooks()]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
