@@ -376,11 +376,19 @@ def doc_key(doc: Document, params: BuildParams, *, settings: str | None = None) 
 # The per-article pipeline
 
 
+class _Tables(dict):
+    """Table name -> its column lists, made on first use (most articles fill few tables)."""
+
+    def __missing__(self, table: str) -> dict[str, list]:
+        cols = self[table] = {f.name: [] for f in SCHEMAS[table]}
+        return cols
+
+
 class _Columns:
     """Column lists for every table of one batch (cheaper than a dict per row)."""
 
     def __init__(self) -> None:
-        self.cols = {t: {f.name: [] for f in SCHEMAS[t]} for t in TABLES}
+        self.cols: dict[str, dict[str, list]] = _Tables()
 
     def add(self, table: str, **row) -> None:
         cols = self.cols[table]
