@@ -188,12 +188,14 @@ async def _run_in_kernel(lab: Lab, kernel_id: str, code: str, timeout: float) ->
             )
         )
         sent_execute = False
+        idle = False  # iopub "idle" for the request: all its output has been sent before it
         deadline = time.monotonic() + timeout
-        while "execute_reply" not in replies:
+        while "execute_reply" not in replies or not idle:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(
-                    f"no execute_reply within {timeout:.0f} s; got {sorted(replies)}"
+                    f"no execute_reply and idle status within {timeout:.0f} s; got "
+                    f"{sorted(replies)}, idle={idle}"
                 )
             raw = await asyncio.wait_for(conn.read_message(), remaining)
             if raw is None:
@@ -210,6 +212,12 @@ async def _run_in_kernel(lab: Lab, kernel_id: str, code: str, timeout: float) ->
                 and msg["parent_header"].get("msg_id") == execute["header"]["msg_id"]
             ):
                 replies["stdout"] += msg["content"].get("text", "")
+            elif (
+                msg_type == "status"
+                and msg["parent_header"].get("msg_id") == execute["header"]["msg_id"]
+                and msg["content"].get("execution_state") == "idle"
+            ):
+                idle = True
             elif (
                 msg_type == "execute_reply"
                 and msg["parent_header"].get("msg_id") == execute["header"]["msg_id"]
