@@ -225,3 +225,15 @@ def test_a_relative_codebook_path_is_kept_absolute(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     p = build.BuildParams(codebooks=["mine.yml", "cues", "policy_frames_boydstun_2014"])
     assert p.codebooks == (str(tmp_path / "mine.yml"), "cues", "policy_frames_boydstun_2014")
+
+
+def test_a_replaced_dataset_is_not_reused(make_corpus, tmp_path):
+    root = make_corpus(
+        {"articles.csv": "file,outlet,id\na.txt,A,a\n", "a.txt": "Head\n\nA moral duty.\n"}
+    )
+    first = build.build(root, out=tmp_path / "o", store=tmp_path / "s")
+    assert first.build_info["key"] == first.key
+    build.build(root, out=tmp_path / "o", store=tmp_path / "s", codebooks=["cues"])  # same folder
+    assert first.build_info == {}
+    book = framing.load_codebook(build.DEFAULT_CODEBOOKS[0])
+    assert build.cached_frames(first, book) is None

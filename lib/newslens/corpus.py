@@ -603,13 +603,15 @@ class Corpus:
     @property
     def build_info(self) -> dict:
         """What the build recorded in ``_corpus.json`` (parameters, codebook hashes, timing);
-        empty for a corpus that was not built to disk."""
+        empty for a corpus that was not built to disk, or whose folder another build (other
+        parameters) has replaced since, so nothing is reused from a dataset it did not read."""
         if self.tables_dir is None:
             return {}
         try:
-            return json.loads((self.tables_dir / "_corpus.json").read_text(encoding="utf-8"))
+            info = json.loads((self.tables_dir / "_corpus.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        return info if info.get("key") == self.key else {}
 
     @property
     def outlets(self) -> list[str]:
