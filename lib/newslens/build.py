@@ -454,7 +454,9 @@ def _read_document(doc: Document) -> tuple[str | None, str, bool, Skip | None]:
     return decoded.text, decoded.encoding, decoded.repaired_mojibake, None
 
 
-def _skip(out: _Columns, key: str, doc: Document, reason: str, detail: str) -> None:
+def _skip(
+    out: _Columns, key: str, doc: Document, reason: str, detail: str, *, kept: bool = False
+) -> None:
     out.add(
         "skipped",
         _doc_key=key,
@@ -462,7 +464,7 @@ def _skip(out: _Columns, key: str, doc: Document, reason: str, detail: str) -> N
         line=doc.row,
         reason=reason,
         detail=detail,
-        kept=False,
+        kept=kept,
     )
 
 
@@ -574,13 +576,12 @@ def _process_document(
         try:
             _attribute(out, key, doc.article_id, outlet, paragraphs, qspans, params)
         except Exception as exc:  # the article's other tables are still good: keep them
-            out.add(
-                "skipped",
-                _doc_key=key,
-                file=doc.file,
-                line=doc.row,
-                reason="error",
-                detail=f"{doc.file}: quote attribution failed ({type(exc).__name__}: {exc}); "
+            _skip(
+                out,
+                key,
+                doc,
+                "error",
+                f"{doc.file}: quote attribution failed ({type(exc).__name__}: {exc}); "
                 "the article's other tables are built; please report this with the file",
                 kept=True,
             )
