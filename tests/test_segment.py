@@ -443,3 +443,52 @@ def test_docstring_examples_run():
     result = doctest.testmod(segment, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 10
     assert result.failed == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Fast paths equal the plain definitions they replace (fuzzed with seeded random strings)
+# ---------------------------------------------------------------------------------------------
+
+# The token grammar as first written (one alternation tried at every position); segment._TOKEN
+# must match exactly the same text at every position.
+_OLD_PIECE = (
+    r"(?:\d+(?:[.,:]\d+)+[^\W_]*"
+    r"|[^\W\d_]+\*+[^\W\d_]*"
+    r"|[^\W_]+(?:['&][^\W_]+)*)"
+)
+OLD_TOKEN = re.compile(rf"(?:[^\W\d_]\.){{2,}}|{_OLD_PIECE}(?:[-\u2010]{_OLD_PIECE})*")
+# Letters, digits (ASCII, Arabic-Indic, and "²", "½", which are word characters but not \d),
+# the characters the grammar treats specially, spaces, non-ASCII letters and underscores.
+TOKEN_ALPHABET = "aZe1٣²½.,:'&*-\u2010\u2019 \u00e9\u041a_"
+
+
+def _all_strings(alphabet: str, length: int):
+    import itertools
+
+    for n in range(length + 1):
+        for chars in itertools.product(alphabet, repeat=n):
+            yield "".join(chars)
+
+
+def test_token_regex_equals_the_plain_grammar_on_all_short_strings():
+    # Every string of up to 4 characters over a reduced alphabet (one character of each class).
+    for text in _all_strings("a1²٣.,:'&*-\u2010 _\u00e9", 4):
+        assert segment._TOKEN.findall(text) == OLD_TOKEN.findall(text), text
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_token_regex_equals_the_plain_grammar_on_random_strings(seed):
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(3000):
+        # Short words and runs of punctuation, so that every branch and guard is reached.
+        weights = [rng.random() for _ in TOKEN_ALPHABET]
+        text = "".join(rng.choices(TOKEN_ALPHABET, weights, k=rng.randrange(1, 40)))
+        for pos in (0, 1, len(text) // 2):
+            assert [m.span() for m in segment._TOKEN.finditer(text, pos)] == [
+                m.span() for m in OLD_TOKEN.finditer(text, pos)
+            ], (text, pos)
+        assert segment.tokens(text) == [
+            t for t in OLD_TOKEN.findall(text.replace("\u2019", "'"))
+        ], text
