@@ -492,3 +492,50 @@ def test_token_regex_equals_the_plain_grammar_on_random_strings(seed):
         assert segment.tokens(text) == [
             t for t in OLD_TOKEN.findall(text.replace("\u2019", "'"))
         ], text
+
+
+# The sentence-end regexes as first written; segment's versions must find the same matches.
+OLD_TERMINATOR = re.compile(
+    r"""(?P<term>\.(?:[^\S\n]\.){2,}|[.?!\u2026]+)
+        (?P<close>["'\u201d\u2019)\]\u00bb]*)
+        (?:\s+|\Z|(?<=["'\u201d\u2019])(?=[A-Z]))""",
+    re.X,
+)
+OLD_PREV_WORD = re.compile(r"[\w.'\u2019&-]+\Z")  # searched for in a window before a full stop
+SENTENCE_ALPHABET = "aZ1é_ .. .?!\u2026\"'\u201d\u2019)]\u00bb(\n&-"
+
+
+def _random_texts(alphabet: str, seed: int, n: int, max_len: int):
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(n):
+        weights = [rng.random() for _ in alphabet]
+        yield "".join(rng.choices(alphabet, weights, k=rng.randrange(1, max_len)))
+
+
+def test_terminator_regex_equals_the_plain_one_on_all_short_strings():
+    for text in _all_strings("a. ?\u2026'A\n", 5):
+        assert [
+            (m.span("term"), m.span("close"), m.span()) for m in segment._TERMINATOR.finditer(text)
+        ] == [(m.span("term"), m.span("close"), m.span()) for m in OLD_TERMINATOR.finditer(text)], (
+            text
+        )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_terminator_and_previous_word_equal_the_plain_ones_on_random_strings(seed):
+    for text in _random_texts(SENTENCE_ALPHABET, seed, 1500, 60):
+        for pos in (0, len(text) // 3):
+            assert [
+                (m.span("term"), m.span("close"), m.span())
+                for m in segment._TERMINATOR.finditer(text, pos)
+            ] == [
+                (m.span("term"), m.span("close"), m.span())
+                for m in OLD_TERMINATOR.finditer(text, pos)
+            ], (text, pos)
+        for end in range(len(text) + 1):
+            for lo in {0, max(0, end - 5)}:
+                old = OLD_PREV_WORD.search(text, lo, end)
+                new = segment._PREV_WORD.match(text, lo, end)
+                assert (new and new.span(1)) == (old and old.span()), (text, lo, end)

@@ -150,19 +150,24 @@ def _check_text(text: object, parameter: str) -> str:
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 # Candidate sentence ends: a run of terminal punctuation, then any closing quotes/brackets that
 # belong to the sentence, then whitespace, the end of the block, or (for a closing quote glued
-# to the next sentence, "Ukraine.'They were") an upper-case letter.
+# to the next sentence, "Ukraine.'They were") an upper-case letter. The term is
+# "\.(?:[^\S\n]\.){2,}|[.?!\u2026]+" with its first character taken out in front, so that the
+# engine skips text that holds no terminal punctuation without trying each branch.
 _TERMINATOR = re.compile(
-    r"""(?P<term>\.(?:[^\S\n]\.){2,}|[.?!\u2026]+)  # ". . ." is a spaced ellipsis
+    r"""(?P<term>[.?!\u2026](?:(?<=\.)(?:[^\S\n]\.){2,}|[.?!\u2026]*))  # ". . ." is a spaced ellipsis
         (?P<close>["'\u201d\u2019)\]\u00bb]*)
         (?:\s+|\Z|(?<=["'\u201d\u2019])(?=[A-Z]))""",
     re.X,
 )
-# The word before a full stop (window-limited search, so cost does not grow with the text).
-_PREV_WORD = re.compile(r"[\w.'\u2019&-]+\Z")
+# The word before a full stop: the run of these characters that ends the window (40
+# characters, so cost does not grow with the text), as group 1 of a match from the window's
+# start: up to the window's last other character, then the run. Equal to a search for
+# "[\w.'\u2019&-]+\Z" in the window, without trying every start position.
+_PREV_WORD = re.compile(r"(?s:.*[^\w.'\u2019&-])?+([\w.'\u2019&-]+)\Z")
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\Z")
 # The first word of the next sentence, after any opening quotes or brackets.
 _NEXT_WORD = re.compile(r"""["'\u201c\u2018(\[]*([^\W_][\w'\u2019-]*)?""")
-_WORD_CHAR = re.compile(r"[^\W_]")
+_WORD_CHAR = re.compile(r"[^\W_]")  # the same characters as str.isalnum()
 # '"Is it?" Mr Smith asked.': a capitalised name and a reporting verb after a closing quote
 # continue the sentence. Pronouns are left out: '"Go." He said nothing' is two sentences.
 _SPEECH_TAG = re.compile(
@@ -244,10 +249,10 @@ def _ends_sentence(text: str, m: re.Match[str], *, block_end: int, abbrevs: dict
     if term != ".":
         return True  # ?, !, ellipses before a capital, and runs like "?!"
     start = m.start()
-    prev = _PREV_WORD.search(text, max(0, start - 40), start)
+    prev = _PREV_WORD.match(text, max(0, start - 40), start)
     if prev is None:
         return True
-    word = prev.group().lstrip("'\u2019-.")
+    word = prev.group(1).lstrip("'\u2019-.")
     if not word:
         return True
     lower = word.lower()
@@ -291,17 +296,26 @@ def sentences(text: str, *, abbreviations: str | Path | None = None) -> list[tup
     >>> [text[a:b] for a, b in sentences(text)]
     ['Mr. Smith paid $2.5m to U.S. Steel.', '"Is it?" he asked.', 'Yes.']
     """
-    _check_text(text, "text")
-    abbrevs = _abbreviations_cached(
-        Path(abbreviations).expanduser().resolve() if abbreviations else ABBREVIATIONS_FILE
+    if not isinstance(text, str):
+        _check_text(text, "text")
+    abbrevs = (
+        _abbreviations_cached(Path(abbreviations).expanduser().resolve())
+        if abbreviations
+        else _default_abbreviations()
     )
     spans: list[tuple[int, int]] = []
     block_start = 0
-    for gap in _BLANK_LINE.finditer(text):
-        _split_block(text, block_start, gap.start(), abbrevs, spans)
-        block_start = gap.end()
+    if "\n" in text:  # a blank line needs a line break; most calls get one paragraph
+        for gap in _BLANK_LINE.finditer(text):
+            _split_block(text, block_start, gap.start(), abbrevs, spans)
+            block_start = gap.end()
     _split_block(text, block_start, len(text), abbrevs, spans)
     return spans
+
+
+@cache
+def _default_abbreviations() -> dict[str, str]:
+    return _abbreviations_cached(ABBREVIATIONS_FILE)
 
 
 def _split_block(
@@ -322,17 +336,21 @@ def _split_block(
     interval_starts = [a for a, _ in intervals]
     sentence_start = start
     for m in _TERMINATOR.finditer(text, start, end):
-        boundary = m.end("close")
+        boundary = m.end(2)  # end of the closing quotes and brackets
         if boundary >= end:
             break
+        term_start = m.start()
         if intervals:
-            i = bisect_right(interval_starts, m.start()) - 1
+            i = bisect_right(interval_starts, term_start) - 1
             # Inside brackets, unless this run closes them: "(He left.) Then".
             if i >= 0 and boundary < intervals[i][1]:
                 continue
         # A terminal run with no word before it (a leading "..." or a lone "?") is not a
-        # sentence of its own.
-        if _WORD_CHAR.search(text, sentence_start, m.start()) is None:
+        # sentence of its own. A sentence nearly always starts with a word character, which
+        # saves the search.
+        if not (
+            sentence_start < term_start and text[sentence_start].isalnum()
+        ) and not _WORD_CHAR.search(text, sentence_start, term_start):
             continue
         if not _ends_sentence(text, m, block_end=end, abbrevs=abbrevs):
             continue
