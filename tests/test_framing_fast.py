@@ -580,3 +580,175 @@ def test_lookarounds_do_not_see_the_neighbouring_sentence(tmp_path):
     assert same(table(["one bar", "foo two", "a foo bar b"]), cb)[
         ["sentence", "evidence"]
     ].values.tolist() == [[2, "foo"], [2, "bar"]]
+
+
+# --------------------------------------------------------------------------------------------
+# tag_many: several codebooks in one pass, the rows of tag_sentences per codebook
+
+
+DEFAULT_PAIR = ["semetko_valkenburg_2000", "cues"]
+
+
+def composed(sents: pd.DataFrame, books: list[framing.Codebook]) -> pd.DataFrame:
+    """The definition: tag_sentences per codebook, non-empty tables stacked (as the build did)."""
+    tagged = [t.assign(codebook=b.name) for b in books if len(t := framing.tag_sentences(sents, b))]
+    return pd.concat(tagged, ignore_index=True)
+
+
+def same_many(sents: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    books = [book(n) for n in names]
+    expected = composed(sents, books)
+    got = framing.tag_many(sents, books)
+    pd.testing.assert_frame_equal(got, expected)
+    assert list(got.dtypes) == list(expected.dtypes)
+    return got
+
+
+@pytest.fixture(scope="module")
+def generated_batch(tmp_path_factory) -> pd.DataFrame:
+    """The sentences of 120 generated articles (benchmarks/corpusgen.py), as the build makes them."""
+    import sys
+    from pathlib import Path
+
+    from newslens import build
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from corpusgen import write_corpus
+
+    tmp = tmp_path_factory.mktemp("gen")
+    root = write_corpus(tmp / "corpus", 120, seed=0)
+    corpus = build.build(
+        root, out=tmp / "out", store=tmp / "s", workers=1, attribution=False, codebooks=()
+    )
+    return corpus.sentences[["article_id", "outlet", "sentence", "text", "start"]]
+
+
+def test_tag_many_default_pair_on_generated_articles(generated_batch):
+    got = same_many(generated_batch, DEFAULT_PAIR)
+    assert set(got["codebook"]) == {"semetko_valkenburg_2000", "newslens_cues"}
+    assert len(got) > 1000
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_tag_many_default_pair_on_generated_sentences(seed):
+    same_many(table(generated(seed)), DEFAULT_PAIR)
+
+
+def test_tag_many_every_shipped_lexicon_and_the_sample_corpus():
+    same_many(newslens.load_corpus().sentences, BOOKS)
+    same_many(newslens.load_corpus().sentences, list(reversed(BOOKS)))
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_tag_many_one_codebook(name):
+    sents = table(generated(4, n=500))
+    got = same_many(sents, [name])
+    ref = framing._tag_reference(sents, book(name))
+    pd.testing.assert_frame_equal(got.drop(columns="codebook"), ref)
+    # a single codebook need not be in a list
+    pd.testing.assert_frame_equal(framing.tag_many(sents, book(name)), got)
+
+
+def test_tag_many_empty_results():
+    expected = framing._empty_tags().assign(codebook=pd.Series(dtype=str))
+    assert list(expected.columns) == [*framing._TAG_COLUMNS, "codebook"]
+    empty = table([]).astype({"sentence": "int64", "start": "int64"})
+    cases = [
+        (empty, DEFAULT_PAIR),  # no sentences
+        (table(["Nothing here.", "", "Plain words only."]), DEFAULT_PAIR),  # no match
+        (table(generated(0, n=50)), []),  # no codebooks
+    ]
+    for sents, names in cases:
+        got = framing.tag_many(sents, [book(n) for n in names])
+        pd.testing.assert_frame_equal(got, expected)
+        assert list(got.dtypes) == list(expected.dtypes)
+
+
+def test_tag_many_when_one_codebook_matches_nothing():
+    sents = table(["A moral duty.", "Nothing here."])
+    assert len(framing.tag_sentences(sents, book("cues"))) == 0
+    got = same_many(sents, ["cues", "semetko_valkenburg_2000"])
+    assert set(got["codebook"]) == {"semetko_valkenburg_2000"}
+
+
+def awkward(texts: list[str]) -> pd.DataFrame:
+    """Sentences out of order, with repeated (article_id, sentence) keys, a missing text and
+    article id, object columns and an index that is not 0..n-1."""
+    n = len(texts)
+    rng = random.Random(7)
+    ids = [rng.choice(["b", "a", "c", "a2"]) for _ in range(n)]
+    ids[3] = None
+    texts = list(texts)
+    texts[5] = None
+    texts[3] = "A moral duty, a costly war, allegedly."  # matched, without an article id
+    df = pd.DataFrame(
+        {
+            "article_id": pd.Series(ids, dtype=object),
+            "outlet": pd.Series([rng.choice(["X", "Y"]) for _ in range(n)], dtype=object),
+            "sentence": [rng.randrange(6) for _ in range(n)],
+            "text": pd.Series(texts, dtype=object),
+            "start": [rng.randrange(1000) for _ in range(n)],
+            "in_quote": False,
+        }
+    )
+    df.index = range(100, 100 + 3 * n, 3)
+    return df
+
+
+def test_tag_many_and_tag_sentences_on_awkward_tables():
+    sents = awkward(generated(6, n=400) + [t for _, t, _ in CASES])
+    got = same_many(sents, BOOKS)
+    assert got["article_id"].dtype == object  # the input's type, not inferred again
+    assert got["article_id"].isna().sum() >= 3
+    for name in BOOKS:
+        same(sents, book(name))
+        same(sents.drop(columns="start"), book(name))
+    numeric = sents.assign(article_id=[hash(a) % 5 for a in sents["article_id"]])
+    same_many(numeric, DEFAULT_PAIR)
+    same(numeric, book("semetko_valkenburg_2000"))
+
+
+def test_tag_many_with_user_codebooks_and_small_chunks(tmp_path, monkeypatch):
+    path = tmp_path / "hostile.yml"
+    path.write_text(USER_BOOK, encoding="utf-8")
+    books = [
+        framing.load_codebook(path),
+        book("cues"),
+        random_book(random.Random(3), tmp_path / "r.yml"),
+    ]
+    sents = table(USER_TEXTS + generated(8, n=300))
+    expected = composed(sents, books)
+    for chunk in (framing._SENTENCES_PER_CHUNK, 7):
+        monkeypatch.setattr(framing, "_SENTENCES_PER_CHUNK", chunk)
+        pd.testing.assert_frame_equal(framing.tag_many(sents, books), expected)
+
+
+def test_tag_many_on_a_corpus():
+    corpus = newslens.load_corpus()
+    books = [book(n) for n in DEFAULT_PAIR]
+    pd.testing.assert_frame_equal(framing.tag_many(corpus, books), composed(corpus, books))
+
+
+def test_tag_many_catches_a_broken_shared_index(monkeypatch):
+    """The shared pass must give each codebook its own frames: crossing them loses rows."""
+    sents = table(generated(0, n=400))
+    books = [book(n) for n in DEFAULT_PAIR]
+    expected = composed(sents, books)
+    real = framing._Chunk.read.__func__
+
+    def crossed(cls, texts, n_frames, index, vocab):
+        chunk = real(cls, texts, n_frames, index, vocab)
+        chunk.words.reverse()
+        return chunk
+
+    monkeypatch.setattr(framing._Chunk, "read", classmethod(crossed))
+    with pytest.raises((AssertionError, KeyError, IndexError)):
+        pd.testing.assert_frame_equal(framing.tag_many(sents, books), expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "plain ascii, words_2 and x-ray", "curly ’quotes’ – dashes —\u00a0spaces", "a\x00b\tc"],
+)
+def test_tokens_are_the_regex_tokens(text):
+    assert framing._tokens(text.lower()) == framing._TOKEN.findall(text.lower())

@@ -75,6 +75,7 @@ __all__ = [
     "prevalence",
     "sentence_frames",
     "summary_text",
+    "tag_many",
     "tag_sentences",
 ]
 
@@ -1240,47 +1241,116 @@ def _tag_prefiltered(texts: Sequence[str], cb: Codebook) -> list[_Hits]:
     ``_SENTENCES_PER_CHUNK``, which bounds the memory of the joined lowercased text the
     required strings are looked up in.
     """
-    frames = [(o, f, _prefilter(f)) for o, f in enumerate(cb.frames) if f.regex is not None]
-    # inverted index word -> frames, so each sentence is tokenised once for all frames
-    index: dict[str, list[int]] = {}
-    for k, (_, _, pf) in enumerate(frames):
-        for w in pf.tokens:
-            index.setdefault(w, []).append(k)
-    vocab = frozenset().union(*(pf.vocabulary for _, _, pf in frames))
-    out: list[_Hits] = [(order, [], [], [], []) for order, _, _ in frames]
+    return _tag_prefiltered_many(texts, [cb])[0]
+
+
+def _tag_prefiltered_many(texts: Sequence[str], books: Sequence[Codebook]) -> list[list[_Hits]]:
+    """:func:`_tag_prefiltered` for each codebook, reading each sentence once for all of them.
+
+    Lowercasing, the plain-text check, tokenising and the joined text are the same for every
+    codebook, so they are done once per chunk; one inverted index (word -> codebook and frame)
+    gives every frame its candidate sentences in the same pass.
+    """
+    plans = [
+        [(o, f, _prefilter(f)) for o, f in enumerate(cb.frames) if f.regex is not None]
+        for cb in books
+    ]
+    index: dict[str, list[tuple[int, int]]] = {}
+    for b, frames in enumerate(plans):
+        for k, (_, _, pf) in enumerate(frames):
+            for w in pf.tokens:
+                index.setdefault(w, []).append((b, k))
+    vocab = frozenset().union(*(pf.vocabulary for frames in plans for _, _, pf in frames))
+    outs: list[list[_Hits]] = [
+        [(order, [], [], [], []) for order, _, _ in frames] for frames in plans
+    ]
     for base in range(0, len(texts), _SENTENCES_PER_CHUNK):
-        chunk = texts[base : base + _SENTENCES_PER_CHUNK]
-        parts = _prefiltered_chunk(chunk, frames, index, vocab)
-        for hits, part in zip(out, parts, strict=True):
-            hits[1].extend(i + base for i in part[0])
-            for whole, piece in zip(hits[2:], part[1:], strict=True):
-                whole.extend(piece)
-    return out
+        chunk = _Chunk.read(
+            texts[base : base + _SENTENCES_PER_CHUNK], [len(f) for f in plans], index, vocab
+        )
+        for b, frames in enumerate(plans):
+            parts = _prefiltered_chunk(chunk, frames, chunk.words[b])
+            for hits, part in zip(outs[b], parts, strict=True):
+                hits[1].extend(i + base for i in part[0])
+                for whole, piece in zip(hits[2:], part[1:], strict=True):
+                    whole.extend(piece)
+    return outs
+
+
+# Bytes that are not ASCII word characters become spaces: splitting then gives the tokens of
+# _TOKEN (a plain text's non-ASCII characters are never word characters; "?" stands for them).
+_TOKEN_BYTES = bytes(c if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
+
+
+def _tokens(low: str) -> list[str]:
+    """``_TOKEN.findall(low)`` for a plain text, without the regex engine (about 2x faster)."""
+    return low.encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii").split()
+
+
+@dataclass
+class _Chunk:
+    """What every frame's prefilter reads of a chunk of sentences, computed once.
+
+    Attributes:
+        texts, lows: the sentences and their lowercased text.
+        plain: whether the prefilter may trust the lowercased text (:func:`_is_plain`).
+        other: indices of the other sentences, searched in full.
+        joined, starts: the lowercased texts joined by NUL, and where each starts.
+        present: per plain sentence, its tokens that are a word of some frame's prefilter.
+        words: per codebook, per frame: sentence -> its tokens that are required words of the frame.
+    """
+
+    texts: Sequence[str]
+    lows: list[str]
+    plain: list[bool]
+    other: list[int]
+    joined: str
+    starts: list[int]
+    present: dict[int, frozenset[str]]
+    words: list[list[dict[int, list[str]]]]
+
+    @classmethod
+    def read(
+        cls,
+        texts: Sequence[str],
+        n_frames: Sequence[int],
+        index: dict[str, list[tuple[int, int]]],
+        vocab: frozenset[str],
+    ) -> _Chunk:
+        lows = [t.lower() for t in texts]
+        plain = [_is_plain(t) for t in texts]
+        starts = [0]
+        for t in lows:
+            starts.append(starts[-1] + len(t) + 1)
+        anchors = frozenset(index)
+        words: list[list[dict[int, list[str]]]] = [[{} for _ in range(n)] for n in n_frames]
+        present: dict[int, frozenset[str]] = {}
+        for i, low in enumerate(lows):
+            if plain[i]:
+                present[i] = found = vocab.intersection(_tokens(low))
+                for w in anchors.intersection(found):
+                    for b, k in index[w]:
+                        words[b][k].setdefault(i, []).append(w)
+        return cls(
+            texts=texts,
+            lows=lows,
+            plain=plain,
+            other=[i for i, p in enumerate(plain) if not p],
+            joined="\x00".join(lows),
+            starts=starts,
+            present=present,
+            words=words,
+        )
 
 
 def _prefiltered_chunk(
-    texts: Sequence[str],
+    chunk: _Chunk,
     frames: list[tuple[int, Frame, _Prefilter]],
-    index: dict[str, list[int]],
-    vocab: frozenset[str],
+    words: list[dict[int, list[str]]],
 ) -> list[tuple[list[int], list[int], list[int], list[str]]]:
     """:func:`_tag_prefiltered` for one chunk of sentences (indices into the chunk)."""
-    lows = [t.lower() for t in texts]
-    plain = [_is_plain(t) for t in texts]
-    other = {i for i, p in enumerate(plain) if not p}
-    starts = [0]
-    for t in lows:
-        starts.append(starts[-1] + len(t) + 1)
-    joined = "\x00".join(lows)
-    anchors = frozenset(index)
-    words: list[dict[int, list[str]]] = [{} for _ in frames]
-    present: dict[int, frozenset[str]] = {}  # the words of ``vocab`` in each sentence
-    for i, low in enumerate(lows):
-        if plain[i]:
-            present[i] = found = vocab.intersection(_TOKEN.findall(low))
-            for w in anchors.intersection(found):
-                for k in index[w]:
-                    words[k].setdefault(i, []).append(w)
+    texts, lows, plain, present = chunk.texts, chunk.lows, chunk.plain, chunk.present
+    other = set(chunk.other)
     out = []
     for k, (_, frame, pf) in enumerate(frames):
         if pf.scan_all:
@@ -1290,7 +1360,9 @@ def _prefiltered_chunk(
         # sentences a pattern may match, and where: searching the patterns alone is cheaper
         # than searching them together with the phrases and terms
         maybe = (
-            range(len(texts)) if pf.patterns is None else _containing(pf.patterns, joined, starts)
+            range(len(texts))
+            if pf.patterns is None
+            else _containing(pf.patterns, chunk.joined, chunk.starts)
         )
         at: dict[int, list[int] | bool] = {}
         for i in maybe:
@@ -1298,8 +1370,8 @@ def _prefiltered_chunk(
                 continue
             if q := _pattern_starts(texts[i], pf):
                 at[i] = q
-        by_string = _containing(pf.substrings, joined, starts)
-        jobs = [(i, frame.regex, None) for i in other]
+        by_string = _containing(pf.substrings, chunk.joined, chunk.starts)
+        jobs = [(i, frame.regex, None) for i in chunk.other]
         for i in (words[k].keys() | by_string | at.keys()) - other:
             firsts: set[str | None] = set()
             for w in words[k].get(i, ()):
@@ -1325,8 +1397,106 @@ def _prefiltered_chunk(
 _TAG_COLUMNS = ["article_id", "outlet", "sentence", "frame", "evidence", "start", "end"]
 
 
+def _empty_tags(*, codebook: bool = False) -> pd.DataFrame:
+    """The table of :func:`tag_sentences` (with ``codebook``: of :func:`tag_many`) for no match."""
+    columns = _TAG_COLUMNS + ["codebook"] if codebook else _TAG_COLUMNS
+    types = [str, str, "int64", str, str, "int64", "int64", str]
+    return pd.DataFrame(
+        {c: pd.Series(dtype=t) for c, t in zip(columns, types[: len(columns)], strict=True)}
+    )
+
+
+def _lexsort_key(values: pd.Series) -> np.ndarray:
+    """Numbers ``np.lexsort`` orders as ``DataFrame.sort_values`` orders ``values`` (NA last).
+
+    The keys pandas itself sorts a table by several columns with: the values of a numeric
+    NumPy column, else the codes of an ordered ``Categorical`` of them.
+    """
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+        return values.to_numpy()
+    cat = pd.Categorical(values, ordered=True)
+    codes = cat.codes
+    return np.where(codes == -1, len(cat.categories), codes)
+
+
+def _tag_rows(
+    df: pd.DataFrame, books: Sequence[Codebook], hits: Sequence[list[_Hits]], *, codebook: bool
+) -> pd.DataFrame | None:
+    """The rows of :func:`tag_sentences` for each codebook, one after the other (None: no match).
+
+    Per codebook, the matches are sorted by ``article_id``, ``sentence``, frame order,
+    ``start``, ``end`` and then their order of discovery (frame, sentence, offset), with the keys
+    and the stable ``np.lexsort`` that ``DataFrame.sort_values`` uses (the keys of ``df``'s
+    rows, computed once: an ordered Categorical of a subset orders it as that of the whole);
+    the table is then built once, with the columns taken from ``df`` so they keep its types.
+    """
+    base = (
+        df["start"].to_numpy(dtype=np.int64)
+        if "start" in df.columns
+        else np.zeros(len(df), dtype=np.int64)
+    )
+    parts: list[tuple[np.ndarray, ...]] = []
+    keys: tuple[np.ndarray, np.ndarray] | None = None
+    for b, (cb, book_hits) in enumerate(zip(books, hits, strict=True)):
+        kept = [h for h in book_hits if h[1]]
+        if not kept:
+            continue
+        if keys is None:
+            keys = (_lexsort_key(df["sentence"]), _lexsort_key(df["article_id"]))
+        rows = np.concatenate([np.asarray(h[1], dtype=np.int64) for h in kept])
+        order = np.repeat(
+            np.asarray([h[0] for h in kept], dtype=np.int64), [len(h[1]) for h in kept]
+        )
+        start = base[rows] + np.concatenate([np.asarray(h[2], dtype=np.int64) for h in kept])
+        end = base[rows] + np.concatenate([np.asarray(h[3], dtype=np.int64) for h in kept])
+        found = np.empty(len(rows), dtype=object)
+        found[:] = [g for h in kept for g in h[4]]
+        perm = np.lexsort(
+            (
+                end,
+                start,
+                order,
+                keys[0][rows],
+                keys[1][rows],
+            )
+        )
+        ids = np.asarray(cb.ids, dtype=object)
+        parts.append(
+            (
+                rows[perm],
+                ids[order[perm]],
+                found[perm],
+                start[perm],
+                end[perm],
+                np.full(len(rows), b, dtype=np.int64),
+            )
+        )
+    if not parts:
+        return None
+    rows, frame, found, start, end, book = (np.concatenate(c) for c in zip(*parts, strict=True))
+    # taken with their own dtype, so that no type is inferred again (object stays object)
+    data: dict[str, Any] = {
+        c: pd.Series(df[c].array.take(rows), dtype=df[c].dtype, copy=False)
+        for c in ("article_id", "outlet", "sentence")
+    }
+    data["sentence"] = data["sentence"].astype("int64")
+    data.update(frame=frame, evidence=found, start=start, end=end)
+    if codebook:
+        data["codebook"] = np.asarray([cb.name for cb in books], dtype=object)[book]
+    return pd.DataFrame(data)
+
+
 def _tag_table(df: pd.DataFrame, cb: Codebook, hits: list[_Hits]) -> pd.DataFrame:
     """The tidy table of :func:`tag_sentences` from per-frame matches."""
+    out = _tag_rows(df, [cb], [hits], codebook=False)
+    return _empty_tags() if out is None else out
+
+
+def _reference_table(df: pd.DataFrame, cb: Codebook, hits: list[_Hits]) -> pd.DataFrame:
+    """:func:`_tag_table` the plain pandas way (concatenate, sort_values); the definition.
+
+    Kept for :func:`_tag_reference`, so that tests check the table :func:`_tag_rows` builds too.
+    """
     base = (
         df["start"].to_numpy(dtype=np.int64)
         if "start" in df.columns
@@ -1349,14 +1519,7 @@ def _tag_table(df: pd.DataFrame, cb: Codebook, hits: list[_Hits]) -> pd.DataFram
             )
         )
     if not parts:
-        return pd.DataFrame(
-            {
-                c: pd.Series(dtype=t)
-                for c, t in zip(
-                    _TAG_COLUMNS, [str, str, "int64", str, str, "int64", "int64"], strict=True
-                )
-            }
-        )
+        return _empty_tags()
     hits_df = pd.concat(parts, ignore_index=True)
     meta = df[["article_id", "outlet", "sentence"]].reset_index(drop=True)
     hits_df = pd.concat(
@@ -1375,12 +1538,13 @@ def _tag_reference(
 ) -> pd.DataFrame:
     """:func:`tag_sentences` without the prefilter: every frame's regex on every sentence.
 
-    The definition the fast path must reproduce row for row; used by tests and benchmarks.
+    The definition the fast path must reproduce row for row (its table built the plain pandas
+    way too); used by tests and benchmarks.
     """
     df = _sentences_of(sentences)
     cb = load_codebook(codebook)
     texts = df["text"].fillna("").astype(str).tolist()
-    return _tag_table(df, cb, _reference_hits(texts, cb))
+    return _reference_table(df, cb, _reference_hits(texts, cb))
 
 
 def tag_sentences(
@@ -1445,6 +1609,58 @@ def tag_sentences(
     df = _sentences_of(sentences)
     texts = df["text"].fillna("").astype(str).tolist()
     return _tag_table(df, cb, _tag_prefiltered(texts, cb) if texts else [])
+
+
+def tag_many(
+    sentences: pd.DataFrame | Any,
+    codebooks: str | Path | Codebook | Sequence[str | Path | Codebook],
+) -> pd.DataFrame:
+    """Tag sentences with several codebooks in one pass: :func:`tag_sentences` per codebook, stacked.
+
+    Method: the dictionary-based frame detection of :func:`tag_sentences` (Matthes & Kohring
+    2008), with its filter-then-verify matching (Navarro & Raffinot 2002, ch. 6; required
+    literals as in Cox 2012). What the filter reads of a sentence does not depend on the
+    codebook (its lowercased text, whether that text can be trusted, its tokens), so it is
+    computed once for all codebooks, and one inverted index of every frame's required words
+    finds the candidate sentences of all frames of all codebooks in a single pass over the
+    tokens. Each frame's regex then runs on its own candidates exactly as in
+    :func:`tag_sentences`, and the table is built once.
+
+    Args:
+        sentences: the sentences table (as for :func:`tag_sentences`) or a Corpus (each
+            codebook is then tagged by :func:`tag_sentences`, which reads a build's ``frames``
+            table when it can).
+        codebooks: the codebooks, in the order of the result (shipped names, YAML paths or
+            loaded :class:`Codebook` objects, as for :func:`tag_sentences`); a single one is
+            taken as a list of one.
+
+    Returns:
+        The rows of ``tag_sentences(sentences, book)`` for each codebook in turn, with a
+        ``codebook`` column (the codebook's ``name``), numbered from 0: equal, row for row and
+        type for type, to ``pd.concat([t.assign(codebook=b.name) for b in books if len(t :=
+        tag_sentences(sentences, b))], ignore_index=True)``. No match at all (no sentences, no
+        codebooks): an empty table with the same columns, ``article_id``, ``outlet``,
+        ``frame``, ``evidence`` and ``codebook`` as strings and the others int64 (the empty
+        table of :func:`tag_sentences` with ``codebook`` added).
+
+    >>> s = pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "sentence": [0],
+    ...                   "text": ["They blamed the costly war, allegedly."]})
+    >>> tag_many(s, ["semetko_valkenburg_2000", load_cues()])[["frame", "codebook"]].values.tolist()
+    [['responsibility', 'semetko_valkenburg_2000'], ['economic', 'semetko_valkenburg_2000'], ['hedging', 'newslens_cues']]
+    """
+    if isinstance(codebooks, str | Path | Codebook):
+        codebooks = [codebooks]
+    books = [load_codebook(b) for b in codebooks]
+    if hasattr(sentences, "build_info") and not isinstance(sentences, pd.DataFrame):
+        tagged = [
+            t.assign(codebook=cb.name) for cb in books if len(t := tag_sentences(sentences, cb))
+        ]
+        return pd.concat(tagged, ignore_index=True) if tagged else _empty_tags(codebook=True)
+    df = _sentences_of(sentences)
+    texts = df["text"].fillna("").astype(str).tolist()
+    hits = _tag_prefiltered_many(texts, books) if texts and books else []
+    out = _tag_rows(df, books, hits, codebook=True) if hits else None
+    return _empty_tags(codebook=True) if out is None else out
 
 
 def sentence_frames(
