@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import islice
+from itertools import compress, islice
 from operator import attrgetter
 from pathlib import Path
 from stat import S_ISREG
@@ -300,24 +300,29 @@ class _Tokens:
             return found
         if phrases.ignore_case:
             if self._low is None:
-                self._low = [t.lower() for t in self.raw]
+                self._low = list(map(str.lower, self.raw))
             toks = self._low
         else:
             toks = self.raw
         index, longer = phrases.index, phrases.longer
-        where = [i for i, t in enumerate(toks) if t in index]
+        # (= [i for i, t in enumerate(toks) if t in index], without a Python step per word)
+        where = list(compress(range(len(toks)), map(index.__contains__, toks)))
         lengths: dict[int, list[int]] = dict.fromkeys(where, _ONE_WORD)
         if longer:
             text, starts, ends = self.text, self.starts, self.ends
             n_toks = len(toks)
+            dropped = False
             for i in where:
                 cands = longer.get(toks[i])
                 if cands is None:
                     continue  # one-word phrase only: its first word is all of it
+                # Most candidates differ in their second word: compare that first.
+                second = toks[i + 1] if i + 1 < n_toks else None
                 ns = [
                     n
                     for cand in cands
-                    if i + (n := len(cand)) <= n_toks
+                    if cand[1] == second
+                    and i + (n := len(cand)) <= n_toks
                     and all(
                         toks[i + j] == cand[j] and text[ends[i + j - 1] : starts[i + j]].isspace()
                         for j in range(1, n)
@@ -329,7 +334,8 @@ class _Tokens:
                     lengths[i] = ns
                 else:
                     del lengths[i]
-            if len(lengths) < len(where):
+                    dropped = True
+            if dropped:
                 where = [i for i in where if i in lengths]
         found = self._found[phrases] = (where, lengths)
         return found
@@ -893,16 +899,23 @@ _NAME_RUN_MEMO = 20_000
 
 
 def _name_mentions(
-    masked: str, s0: int, s1: int, si: int, roles: Roles, tokens: _Tokens
+    masked: str,
+    s0: int,
+    s1: int,
+    si: int,
+    roles: Roles,
+    tokens: _Tokens,
+    runs: Sequence[re.Match[str]] | None = None,
 ) -> list[_Mention]:
     """Capitalised runs in a sentence, split into a profile (titles, roles, sides) and a name.
 
     "Russian Foreign Minister Sergey Lavrov" -> name "Sergey Lavrov", profile "Russian Foreign
-    Minister"; "the Red Cross" is all role words, so no name.
+    Minister"; "the Red Cross" is all role words, so no name. ``runs``: the sentence's
+    ``_NAME_RUN`` matches when known (:func:`_name_runs`).
     """
     out: list[_Mention] = []
     memo = roles.name_runs
-    for m in _NAME_RUN.finditer(masked, s0, s1):
+    for m in _NAME_RUN.finditer(masked, s0, s1) if runs is None else runs:
         pos = m.start()
         # What a run holds depends on its text and on whether a word goes on before it.
         key = (m.group(), pos > 0 and (masked[pos - 1].isalnum() or masked[pos - 1] == "-"))
@@ -927,6 +940,38 @@ def _name_mentions(
         )
         mention.looks_personal = personal
         out.append(mention)
+    return out
+
+
+# The characters _NAME_RUN's lookahead (?![\w\-]) rejects.
+_NAME_RUN_NEXT = re.compile(r"[\w\-]")
+
+
+def _name_runs(masked: str, sentences: Sequence[_Sentence]) -> list[list[re.Match[str]] | None]:
+    r"""``list(_NAME_RUN.finditer(masked, s.start, s.end))`` for each sentence, from one scan of
+    the whole text (None: scan that sentence alone).
+
+    A match attempt at a position inside a sentence reads the text past the sentence's end only
+    if its match runs over that end, or at the lookahead ``(?![\w\-])`` right at the end (which
+    sees the end of the text in a scan of the sentence alone). So unless a match of the whole
+    text runs over an edge of the sentence, or a ``[\w\-]`` character follows it, the whole
+    text's matches that start inside the sentence are the sentence's own (the regex has no
+    lookbehind, so where the scan starts does not change a match).
+    """
+    found = list(_NAME_RUN.finditer(masked))
+    starts = list(map(re.Match.start, found))
+    out: list[list[re.Match[str]] | None] = []
+    for st in sentences:
+        s0, s1 = st.start, st.end
+        k, k_end = bisect_left(starts, s0), bisect_left(starts, s1)
+        if (
+            (k and found[k - 1].end() > s0)
+            or (k_end > k and found[k_end - 1].end() > s1)
+            or _NAME_RUN_NEXT.match(masked, s1)
+        ):
+            out.append(None)
+        else:
+            out.append(found[k:k_end])
     return out
 
 
@@ -1165,6 +1210,59 @@ def _sentence_mentions(
         role_hits = tokens.finditer(roles.pattern, sent.start, sent.end)
     if not role_hits:
         return sorted(found, key=_START)
+    return _with_roles(masked, sent, si, roles, verbs, names, found, role_hits)
+
+
+def _mentions_by_sentence(
+    masked: str,
+    sentences: Sequence[_Sentence],
+    roles: Roles,
+    verbs: Verbs,
+    tokens: _Tokens,
+    pronouns: _PronounSpans,
+    role_hits: list[list[_Hit]],
+) -> list[list[_Mention]]:
+    """:func:`_sentence_mentions` of every sentence (``role_hits``: the role lexicon's hits in
+    each), with the name runs of one scan of the text (:func:`_name_runs`) and no call for a
+    sentence without name runs, pronouns or role words."""
+    runs = _name_runs(masked, sentences)
+    p_starts = pronouns[0]
+    word_char = _WORD_CHAR.match
+    out: list[list[_Mention]] = []
+    for si, st in enumerate(sentences):
+        s0, s1 = st.start, st.end
+        sr = runs[si]
+        names = _name_mentions(masked, s0, s1, si, roles, tokens, sr) if sr is None or sr else []
+        if (
+            bisect_left(p_starts, s0) < bisect_left(p_starts, s1)
+            or (s0 and word_char(masked, s0 - 1))
+            or word_char(masked, s1)
+        ):
+            prons = _pronoun_mentions(masked, s0, s1, si, verbs, pronouns)
+            found = names + prons if names else prons
+        else:
+            found = names  # (no pronoun: none starts inside, and no word runs over an edge)
+        hits = role_hits[si]
+        if hits:
+            out.append(_with_roles(masked, st, si, roles, verbs, names, list(found), hits))
+        else:
+            # Names and pronouns each come in text order: sort only when both are there.
+            out.append(sorted(found, key=_START) if names and found is not names else list(found))
+    return out
+
+
+def _with_roles(
+    masked: str,
+    sent: _Sentence,
+    si: int,
+    roles: Roles,
+    verbs: Verbs,
+    names: list[_Mention],
+    found: list[_Mention],
+    role_hits: list[_Hit],
+) -> list[_Mention]:
+    """The mentions of a sentence: its ``names`` and other ``found`` mentions with its role words
+    (``role_hits``), a role word next to a name describing that name."""
     for r in _role_mentions(masked, sent.start, sent.end, si, roles, verbs, role_hits):
         # A role word next to a name describes that name ("Kyiv Mayor Vitali Klitschko",
         # "One reconnaissance officer, Vladimir,", "Pavlo Kyrylenko, head of ..."), it is not a
@@ -1281,6 +1379,7 @@ class _Doc:
     tokens: _Tokens  # the words of ``masked``, for lexicon lookups in its ranges
     sentence_starts: list[int]
     names_by_person: dict[str, list[_Mention]] | None = None  # canonical name -> name mentions
+    name_genders: dict[str, str] | None = None  # canonical name -> gender (see _gender)
     evidence: dict[int, str] = field(default_factory=dict)  # sentence -> its text, squashed
 
 
@@ -1312,10 +1411,9 @@ def _build(
     tokens = _Tokens(masked)
     pronouns = _pronouns(masked, tokens)
     role_hits = tokens.finditer_each(roles.pattern, [(st.start, st.end) for st in sentences])
-    by_sentence = [
-        _sentence_mentions(masked, st, i, roles, verbs, tokens, pronouns, role_hits[i])
-        for i, st in enumerate(sentences)
-    ]
+    by_sentence = _mentions_by_sentence(
+        masked, sentences, roles, verbs, tokens, pronouns, role_hits
+    )
     mentions = [m for ms in by_sentence for m in ms]
     doc = _Doc(
         body,
@@ -1428,10 +1526,16 @@ def _target(m: _Mention) -> _Mention:
 def _gender(doc: _Doc, m: _Mention) -> str | None:
     t = _target(m)
     if t.kind == "name":
-        key = doc.canonical.get(t.name, t.name)
-        for x in doc.mentions:
-            if x.kind == "name" and doc.canonical.get(x.name, x.name) == key and x.gender:
-                return x.gender
+        if doc.name_genders is None:
+            # The gender of each person's first name mention that has one (names' genders no
+            # longer change once the article's mentions and people are known).
+            doc.name_genders = {}
+            for x in doc.mentions:
+                if x.kind == "name" and x.gender:
+                    doc.name_genders.setdefault(doc.canonical.get(x.name, x.name), x.gender)
+        found = doc.name_genders.get(doc.canonical.get(t.name, t.name))
+        if found is not None:
+            return found
     return t.gender
 
 
@@ -1450,6 +1554,9 @@ def _compatible(doc: _Doc, pronoun: _Mention, cand: _Mention) -> bool:
         return False
     g = _gender(doc, cand)
     return pronoun.gender is None or g is None or g == pronoun.gender
+
+
+_THE = re.compile(r"(?i)the\b")
 
 
 def _resolve(doc: _Doc, m: _Mention) -> None:
@@ -1472,12 +1579,7 @@ def _resolve(doc: _Doc, m: _Mention) -> None:
                     return
     elif m.kind == "group-pronoun":
         m.referent = _group_antecedent(doc, m)
-    elif (
-        m.kind == "role"
-        and m.number == "sg"
-        and not m.collective
-        and re.match(r"(?i)the\b", m.text)
-    ):
+    elif m.kind == "role" and m.number == "sg" and not m.collective and _THE.match(m.text):
         # "the Ukrainian leader" after "Zelensky said ...": the same person, if the roles agree.
         for si in range(m.sentence - 1, max(-1, m.sentence - 1 - 3), -1):
             for c in doc.by_sentence[si]:
@@ -1601,10 +1703,13 @@ def _mention_in(doc: _Doc, si: int, a: int, b: int, *, last: bool = True) -> _Me
     return found[-1] if last else found[0]
 
 
+_CAPITALISED_TAIL = re.compile(r"(?:[A-Z][\w\u2019'&.\-]*\s*)+$")
+
+
 def _ad_hoc(doc: _Doc, si: int, a: int, b: int) -> _Mention | None:
     """A speaker the lexicons do not know ("CNN", "Ukraine"): the capitalised words as written."""
     text = doc.masked[a:b]
-    m = re.search(r"(?:[A-Z][\w\u2019'&.\-]*\s*)+$", text.strip())
+    m = _CAPITALISED_TAIL.search(text.strip())
     if not m:
         return None
     words = m.group().strip()
@@ -1644,6 +1749,13 @@ def _strip_trailing_aux(text: str) -> str:
         text = stripped
 
 
+_COMMA_PART = re.compile(r"[^,]+")
+_NOT_SUBJECT_PART = re.compile(
+    r"(?i)(?:\d|a\b|an\b|the\b|who\b|whose\b|which\b|of\b|from\b|\w+ing\b)"
+)
+_ARTICLE = re.compile(r"(?i)(?:a|an|the)\b")
+
+
 def _subject_before(doc: _Doc, si: int, verb: _Hit) -> tuple[_Mention | None, str]:
     """The subject of a reporting verb that precedes its quote."""
     st = doc.sentences[si]
@@ -1654,7 +1766,7 @@ def _subject_before(doc: _Doc, si: int, verb: _Hit) -> tuple[_Mention | None, st
     if pre.rstrip().endswith(","):
         if verb.group().endswith("ing"):  # ", adding ...": the subject of the clause
             return _clause_subject(doc, si, verb.start()), "participle"
-        parts = [(mm.start(), mm.end()) for mm in re.finditer(r"[^,]+", pre)]
+        parts = [mm.span() for mm in _COMMA_PART.finditer(pre)]
         for a, b in reversed(parts):
             piece = pre[a:b].strip()
             starts_role = (
@@ -1665,14 +1777,8 @@ def _subject_before(doc: _Doc, si: int, verb: _Hit) -> tuple[_Mention | None, st
                     and _mention_in(doc, si, st.start + a, st.start + b) is None
                 )
             )
-            if (
-                not piece
-                or starts_role
-                or re.match(
-                    r"(?i)(?:\d|a\b|an\b|the\b|who\b|whose\b|which\b|of\b|from\b|\w+ing\b)", piece
-                )
-            ):
-                if re.match(r"(?i)(?:a|an|the)\b", piece):
+            if not piece or starts_role or _NOT_SUBJECT_PART.match(piece):
+                if _ARTICLE.match(piece):
                     m = _mention_in(doc, si, st.start + a, st.start + b)
                     if (
                         m is not None
@@ -1704,6 +1810,9 @@ def _subject_before(doc: _Doc, si: int, verb: _Hit) -> tuple[_Mention | None, st
     return _clause_subject(doc, si, verb.start()), "coordinated clause"
 
 
+_CLAUSE_STOP = re.compile(r"[,.;:]")
+
+
 def _speaker_after(
     doc: _Doc, si: int, span: QuoteSpanLike, verb: _Hit
 ) -> tuple[_Mention | None, str]:
@@ -1713,7 +1822,7 @@ def _speaker_after(
         end = doc.sentences[si].end
         m = _mention_in(doc, si, verb.end(), end, last=False)
         if m is None:
-            stop = re.search(r"[,.;:]", doc.masked[verb.end() : end])
+            stop = _CLAUSE_STOP.search(doc.masked[verb.end() : end])
             m = _ad_hoc(
                 doc, si, verb.end(), verb.end() + (stop.start() if stop else end - verb.end())
             )
@@ -1727,6 +1836,9 @@ def _introduces_next(doc: _Doc, verb: _Hit, si: int) -> bool:
     rest = doc.masked[verb.end() : doc.sentences[si].end]
     nxt = rest.find(PLACEHOLDER)
     return nxt >= 0 and (":" in rest[:nxt] or _words_between(rest[:nxt]) <= 3)
+
+
+_FOR = re.compile(r"\s+for\b")
 
 
 def _find(doc: _Doc, span: QuoteSpanLike, short: bool) -> _Found:
@@ -1767,7 +1879,7 @@ def _find(doc: _Doc, span: QuoteSpanLike, short: bool) -> _Found:
         lemma, _, labels = doc.verbs.forms[v.group().lower()]
         if labels and _words_between(between) > LABEL_WINDOW:
             continue
-        if labels and lemma == "call" and re.match(r"\s+for\b", between):
+        if labels and lemma == "call" and _FOR.match(between):
             continue  # "called for sanctions" asks, it does not quote
         crossed = bool(_BOUNDARY.search(between.replace(PLACEHOLDER, "")))
         if crossed and short:
