@@ -45,7 +45,19 @@ import pyarrow.parquet as pq
 
 import newslens
 from newslens import paths
-from newslens.corpus import SORT_KEYS, TABLES, Corpus, Discovery, Document, Skip, discover
+from newslens.corpus import (
+    EXPORT_SUFFIXES,
+    SORT_KEYS,
+    TABLES,
+    Corpus,
+    Discovery,
+    Document,
+    RecordChanged,
+    Skip,
+    discover,
+)
+
+EXPORT_FORMATS = frozenset(EXPORT_SUFFIXES.values())
 
 FORMAT_VERSION = 1  # bump when the layout of parts changes
 
@@ -427,8 +439,14 @@ def _read_document(doc: Document) -> tuple[str | None, str, bool, Skip | None]:
     """
     from newslens.textio import DecodeError, decode_bytes
 
-    if doc.text is not None:
-        return doc.text, "utf-8", False, None
+    if doc.format in EXPORT_FORMATS:
+        try:
+            return doc.text, "utf-8", False, None
+        except OSError as exc:
+            problem = f"{doc.file}: cannot be read ({exc.strerror}); check its permissions"
+            return None, "", False, Skip(doc.file, doc.row, "unreadable", problem)
+        except RecordChanged as exc:
+            return None, "", False, Skip(doc.file, doc.row, "changed", str(exc))
     assert doc.path is not None
     try:
         data = Path(doc.path).read_bytes()
@@ -740,14 +758,16 @@ def process_batch(batch: Sequence[tuple[Document, str]], params: BuildParams, st
     renamed into place, so an interrupted build never leaves a half-written part.
 
     Returns:
-        ``{"part": part id, "keys": [...], "seconds": float, "sentences": int}``.
+        ``{"part": part id, "articles": int, "seconds": float, "sentences": int}`` (the keys
+        stay with the caller, which knows them: the main process of a large build should not
+        hold a second copy of every key).
     """
     started = time.perf_counter()
     keys = [k for _, k in batch]
     pid = part_id(keys)
     target = Path(store) / pid
     if (target / "_keys.json").is_file():
-        return {"part": pid, "keys": keys, "seconds": 0.0, "sentences": 0}
+        return {"part": pid, "articles": len(keys), "seconds": 0.0, "sentences": 0}
     out = _Columns()
     texts: list[str] = []
     for doc, key in batch:
@@ -782,7 +802,7 @@ def process_batch(batch: Sequence[tuple[Document, str]], params: BuildParams, st
             shutil.rmtree(tmp, ignore_errors=True)
     return {
         "part": pid,
-        "keys": keys,
+        "articles": len(keys),
         "seconds": time.perf_counter() - started,
         "sentences": len(texts),
     }
@@ -940,7 +960,8 @@ def build(
         for kf in store_dir.glob("*/_keys.json"):
             try:
                 for k in json.loads(kf.read_text()):
-                    index.setdefault(k, kf.parent.name)
+                    if k in keys:  # the store may hold other corpora: index only this one
+                        index.setdefault(k, kf.parent.name)
             except (OSError, json.JSONDecodeError):
                 continue
     todo = [(d, k) for d, k in keyed if k not in index]
@@ -953,9 +974,13 @@ def build(
             results = _run_dask(batches, bparams, str(store_dir), workers, progress, scheduler)
         else:
             results = _run_local(batches, bparams, str(store_dir), workers, progress)
-        for r in results:
-            for k in r["keys"]:
-                index[k] = r["part"]
+        done_parts = {r["part"] for r in results}
+        for batch in batches:
+            pid = part_id([k for _, k in batch])
+            assert pid in done_parts, pid
+            for _, k in batch:
+                index[k] = pid
+        del batches, results
     elapsed = time.perf_counter() - started
 
     # Assemble the dataset: hard links to whole parts, filtered copies of partly used ones.

@@ -22,13 +22,14 @@ the ``skipped`` table (file, line, reason, detail, kept) and a warning.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import json
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -56,12 +57,15 @@ class ManifestError(ValueError):
     """The manifest cannot be used at all (e.g. a required column is missing)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One article to process: where it is and what the manifest says about it.
 
-    Plain files are read by the worker that processes them (``text`` is None); rows of exports
-    carry their text.
+    Plain files are read by the worker that processes them. A row of a JSONL or CSV export is
+    held as its place in the file (``span``: byte offset and length, ``column``: its text column),
+    not its text, so discovering an export of a million rows does not keep a million texts in
+    memory; :attr:`text` reads it back. Rows that cannot be read back byte for byte (JSON arrays,
+    UTF-16 files, rows whose line structure normalisation changes) keep their text in ``inline``.
     """
 
     article_id: str
@@ -70,12 +74,40 @@ class Document:
     content_hash: str
     meta: tuple[tuple[str, str], ...] = ()
     row: int | None = None  # 1-based line (jsonl) or data row (csv/json) of an export
-    text: str | None = None
-    path: str | None = None  # absolute path of a plain file
+    inline: str | None = None  # an export row's text, when it is held in memory
+    path: str | None = None  # absolute path of the file
+    span: tuple[int, int] | None = None  # (byte offset, byte length) of an export record
+    column: str | int | None = None  # the record's text: a JSON key or a CSV column index
+    encoding: str | None = None  # the export file's encoding, for reading ``span`` back
 
     @property
     def metadata(self) -> dict[str, str]:
         return dict(self.meta)
+
+    @property
+    def text(self) -> str | None:
+        """An export row's text (read back from its file if need be); None for a plain file.
+
+        Raises:
+            RecordChanged: the file no longer holds the row that discovery saw there.
+        """
+        if self.inline is not None or self.span is None:
+            return self.inline
+        assert self.path is not None
+        with open(self.path, "rb") as f:
+            f.seek(self.span[0])
+            chunk = f.read(self.span[1])
+        text = _record_text(chunk, self.format, self.column, self.encoding or "utf-8")
+        if text is None or _export_hash(text, self.meta) != self.content_hash:
+            raise RecordChanged(
+                f"{self.file}: row {self.row} changed after the corpus was listed; "
+                "run the build again"
+            )
+        return text
+
+
+class RecordChanged(ValueError):
+    """An export file changed between discovery and reading one of its rows."""
 
 
 @dataclass(frozen=True)
@@ -217,29 +249,92 @@ class _HashCache:
             pass
 
 
-def _pick(row: dict[str, str], names: tuple[str, ...]) -> str | None:
+def _pick_key(row: dict[str, str], names: tuple[str, ...]) -> str | None:
+    """The key of ``row`` whose value :func:`_pick` returns."""
     lowered = {k.lower(): k for k in row}
     for name in names:
         if name in lowered:
             value = row[lowered[name]]
             if value is not None and str(value).strip():
-                return str(value)
+                return lowered[name]
     return None
 
 
-def _export_rows(
-    path: Path, fmt: str
-) -> Iterator[tuple[int, dict[str, object] | None, str | None]]:
-    """(row number, record or None, error) for each record of a jsonl/json/csv export."""
-    from newslens.textio import DecodeError, read_text
+def _pick(row: dict[str, str], names: tuple[str, ...]) -> str | None:
+    key = _pick_key(row, names)
+    return None if key is None else str(row[key])
+
+
+def _export_hash(text: str, meta) -> str:
+    """The content hash of an export row: its text and metadata (sorted (key, value) pairs)."""
+    return _sha256(json.dumps([text, [list(kv) for kv in meta]], ensure_ascii=False).encode())
+
+
+def _record_text(chunk: bytes, fmt: str, column: str | int | None, encoding: str) -> str | None:
+    """The text column of one export record read back from its bytes (None if it is not there).
+
+    Decoded and normalised the way discovery reads the whole file (``textio.read_text``);
+    discovery checks, row by row, that this gives the same text before it relies on it.
+    """
+    from newslens.textio import normalise_text
 
     try:
-        text = read_text(path.read_bytes(), source=str(path))
+        text = normalise_text(chunk.decode("utf-8" if encoding == "utf-8-sig" else encoding))
+        if fmt == "jsonl":
+            record = json.loads(text)
+            value = record.get(column) if isinstance(record, dict) else None
+        else:
+            rows = [r for r in csv.reader(text.splitlines(keepends=True)) if r]
+            value = (
+                rows[0][column]
+                if rows and isinstance(column, int) and column < len(rows[0])
+                else None
+            )
+    except (UnicodeDecodeError, ValueError, csv.Error):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _line_spans(data: bytes, lines: int, *, keepends: bool) -> list[tuple[int, int]] | None:
+    """(offset, length) of each line of ``data``, or None when their number is not ``lines``
+    (normalisation split or joined lines, so lines of the text cannot be found in the bytes)."""
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    pieces = data[start:].splitlines(keepends=True) if keepends else data[start:].split(b"\n")
+    if len(pieces) != lines:
+        return None
+    spans, offset = [], start
+    for piece in pieces:
+        spans.append((offset, len(piece)))
+        offset += len(piece) + (0 if keepends else 1)
+    return spans
+
+
+Row = tuple[int, "dict[str, object] | None", "str | None", "tuple[int, int] | None", bytes]
+
+
+def _export_rows(path: Path, fmt: str, info: dict) -> Iterator[Row]:
+    """(row number, record or None, error, byte span or None, its bytes) for each export record.
+
+    The byte span (offset, length) locates a JSONL line or CSV record in the file, so the
+    build can read the row back instead of holding its text; it is None where the file's
+    lines cannot be matched to its bytes (UTF-16, JSON arrays). ``info`` receives the file's
+    ``encoding`` and, for a CSV file, its ``fieldnames``.
+    """
+    from newslens.textio import DecodeError, decode_bytes, normalise_text
+
+    data = path.read_bytes()
+    try:
+        decoded = decode_bytes(data, source=str(path))
     except DecodeError as exc:
-        yield 0, None, str(exc)
+        yield 0, None, str(exc), None, b""
         return
+    text = normalise_text(decoded.text)
+    info["encoding"] = decoded.encoding
+    byte_lines = decoded.encoding in ("utf-8", "utf-8-sig", "cp1252")
     if fmt == "jsonl":
-        for n, line in enumerate(text.split("\n"), start=1):
+        lines = text.split("\n")
+        spans = _line_spans(data, len(lines), keepends=False) if byte_lines else None
+        for n, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
@@ -249,6 +344,8 @@ def _export_rows(
                     n,
                     None,
                     f"{path.name}: line {n}: not valid JSON ({exc.msg}); fix or remove the line",
+                    None,
+                    b"",
                 )
                 continue
             if not isinstance(record, dict):
@@ -256,14 +353,24 @@ def _export_rows(
                     n,
                     None,
                     f"{path.name}: line {n}: expected a JSON object, got {type(record).__name__}",
+                    None,
+                    b"",
                 )
                 continue
-            yield n, record, None
+            span = spans[n - 1] if spans else None
+            yield n, record, None, span, data[span[0] : span[0] + span[1]] if span else b""
     elif fmt == "json":
+        del data
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield exc.lineno, None, f"{path.name}: line {exc.lineno}: not valid JSON ({exc.msg})"
+            yield (
+                exc.lineno,
+                None,
+                f"{path.name}: line {exc.lineno}: not valid JSON ({exc.msg})",
+                None,
+                b"",
+            )
             return
         records = (
             data
@@ -277,22 +384,37 @@ def _export_rows(
                 0,
                 None,
                 f"{path.name}: expected a JSON list of article objects (or {{'articles': [...]}})",
+                None,
+                b"",
             )
             return
         for n, record in enumerate(records, start=1):
             if isinstance(record, dict):
-                yield n, record, None
+                yield n, record, None, None, b""
             else:
                 yield (
                     n,
                     None,
                     f"{path.name}: item {n}: expected an object, got {type(record).__name__}",
+                    None,
+                    b"",
                 )
     else:
         csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-        reader = csv.DictReader(text.splitlines(keepends=True))
+        lines = text.splitlines(keepends=True)
+        spans = _line_spans(data, len(lines), keepends=True) if byte_lines else None
+        reader = csv.DictReader(lines)
+        # reading the header first makes line_num count from the first record
+        info["fieldnames"] = reader.fieldnames or []
+        before = reader.line_num
         for record in reader:
-            yield reader.line_num, dict(record), None
+            span = None
+            if spans:
+                first, last = spans[before], spans[reader.line_num - 1]
+                span = (first[0], last[0] + last[1] - first[0])
+            before = reader.line_num
+            chunk = data[span[0] : span[0] + span[1]] if span else b""
+            yield reader.line_num, dict(record), None, span, chunk
 
 
 def _export_documents(
@@ -301,14 +423,17 @@ def _export_documents(
     rel = _rel(path, root)
     base_outlet = (manifest_meta or {}).get("outlet") or None
     text_col_seen = False
-    for row, record, error in _export_rows(path, fmt):
+    info: dict = {}
+    for row, record, error, span, chunk in _export_rows(path, fmt, info):
         if error:
             out.skipped.append(
                 Skip(rel, row or None, "bad-record" if row else "undecodable", error)
             )
             continue
         assert record is not None
-        text = _pick({k: v for k, v in record.items() if isinstance(v, str)}, TEXT_COLUMNS)
+        strings = {k: v for k, v in record.items() if isinstance(v, str)}
+        text_key = _pick_key(strings, TEXT_COLUMNS)
+        text = None if text_key is None else str(strings[text_key])
         if text is None:
             if not text_col_seen:
                 cols = ", ".join(sorted(record))
@@ -344,18 +469,30 @@ def _export_documents(
             meta["url"] = url
         rid = _pick(flat, ID_COLUMNS)
         article_id = rid if rid else f"{rel}#{row}"
-        content_hash = _sha256(
-            json.dumps([text, sorted(meta.items())], ensure_ascii=False).encode()
-        )
+        meta_t = tuple(sorted(meta.items()))
+        content_hash = _export_hash(text, meta_t)
+        # Hold the row's place in the file rather than its text when reading it back gives
+        # exactly this text (checked here, row by row).
+        column: str | int | None = text_key
+        if span is not None and fmt == "csv":
+            names = info["fieldnames"]
+            # DictReader keeps the last of repeated column names
+            column = len(names) - 1 - names[::-1].index(text_key)
+        if span is not None and _record_text(chunk, fmt, column, info["encoding"]) != text:
+            span = None
         out.documents.append(
             Document(
                 article_id=article_id,
                 file=rel,
                 format=fmt,
                 content_hash=content_hash,
-                meta=tuple(sorted(meta.items())),
+                meta=meta_t,
                 row=row,
-                text=text,
+                inline=None if span is not None else text,
+                path=str(path) if span is not None else None,
+                span=span,
+                column=column if span is not None else None,
+                encoding=info["encoding"] if span is not None else None,
             )
         )
 
@@ -437,6 +574,8 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
             seen_ids[aid] = line
             manifest[key] = (line, row)
     hashes = _HashCache(root_s)
+    # articles of one outlet usually share their metadata: one tuple for all of them
+    shared: dict[tuple, tuple] = {}
     for full, rel in _walk(root_s):
         suffix = os.path.splitext(rel)[1].lower()
         listed = manifest.get(rel)
@@ -488,7 +627,7 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 file=rel,
                 format=TEXT_SUFFIXES[suffix],
                 content_hash=hashes.sha256(full, rel),
-                meta=tuple(sorted(meta.items())),
+                meta=shared.setdefault(m := tuple(sorted(meta.items())), m),
                 path=full,
             )
         )
@@ -507,7 +646,7 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                     kept=True,
                 )
             )
-            out.documents[i] = Document(**{**doc.__dict__, "article_id": new_id})
+            out.documents[i] = replace(doc, article_id=new_id)
         ids[out.documents[i].article_id] = i
     out.documents.sort(key=lambda d: d.article_id)
     out.skipped.sort(key=lambda s: (s.file, s.line if s.line is not None else -1, s.reason))
