@@ -1026,6 +1026,8 @@ class _Prefilter:
             None: unknown, search the patterns in every sentence).
         pattern_checks: per pattern, sets of strings each of which has a string in every
             match (the cheapest first), to rule out more sentences before a search.
+        pattern_tests: per pattern, its ``pattern_checks`` as regexes (a search for any of the
+            strings, faster than testing them one by one) and the pattern's own regex.
         exclusions: the same for the exclusions (None: unknown, always search them).
         scan_all: some indicator has no literal character: run the regex on every sentence.
         pattern_regex: the patterns alone, for sentences ``patterns`` cannot rule in or out.
@@ -1038,6 +1040,7 @@ class _Prefilter:
     substring_firsts: frozenset[str | None]
     patterns: tuple[str, ...] | None
     pattern_checks: tuple[tuple[tuple[str, ...], ...], ...]
+    pattern_tests: tuple[tuple[tuple[re.Pattern, ...], re.Pattern], ...]
     exclusions: tuple[str, ...] | None
     scan_all: bool
     pattern_regex: re.Pattern | None
@@ -1066,6 +1069,9 @@ def _prefilter(frame: Frame) -> _Prefilter:
     pattern_regex = (
         re.compile("|".join(f"(?:{p})" for p in frame.patterns), flags) if frame.patterns else None
     )
+    pattern_checks = tuple(
+        tuple(tuple(sorted(s)) for s in _pattern_requirements(p)[:4]) for p in frame.patterns
+    )
     return _Prefilter(
         tokens={
             w: tuple(
@@ -1078,8 +1084,13 @@ def _prefilter(frame: Frame) -> _Prefilter:
         substrings=_minimal(substrings),
         substring_firsts=frozenset(substring_firsts),
         patterns=_union_requirement(frame.patterns),
-        pattern_checks=tuple(
-            tuple(tuple(sorted(s)) for s in _pattern_requirements(p)[:4]) for p in frame.patterns
+        pattern_checks=pattern_checks,
+        pattern_tests=tuple(
+            (
+                tuple(re.compile("|".join(map(re.escape, strings))) for strings in checks),
+                re.compile(f"(?:{p})", flags),
+            )
+            for p, checks in zip(frame.patterns, pattern_checks, strict=True)
         ),
         exclusions=_union_requirement(frame.exclude),
         scan_all=scan_all,
@@ -1192,20 +1203,40 @@ def _reference_hits(texts: Sequence[str], cb: Codebook) -> list[_Hits]:
     return out
 
 
-def _may_match(low: str, pf: _Prefilter) -> bool:
-    """Whether some pattern's every requirement set has a string in a plain lowercased text."""
-    return any(
-        all(any(s in low for s in strings) for strings in checks) for checks in pf.pattern_checks
-    )
+def _possible_patterns(low: str, pf: _Prefilter) -> list[re.Pattern]:
+    """The patterns whose every requirement set has a string in a plain lowercased text."""
+    out = []
+    for checks, rx in pf.pattern_tests:
+        for check in checks:
+            if check.search(low) is None:
+                break
+        else:
+            out.append(rx)
+    return out
 
 
-def _pattern_starts(text: str, pf: _Prefilter) -> list[int] | bool:
+def _pattern_starts(
+    text: str, pf: _Prefilter, patterns: Sequence[re.Pattern] | None = None
+) -> list[int] | bool:
     """Every offset where one of the frame's patterns matches in ``text`` ([] when none).
 
     Each search finds the leftmost match at or after its start, so searching again one past
     each match start lists them all. True (somewhere, but offsets not needed) when a pattern can
     match the empty string, because then only ``finditer`` itself reproduces ``finditer``.
+    With ``patterns`` (those of the frame's patterns that may match), only these are searched,
+    one by one, and their offsets merged: the alternation of all patterns matches at an offset
+    exactly when one of them does (not so with back-references, whose group numbers shift
+    when joined: those frames, like those with patterns that can match the empty string,
+    always search the alternation).
     """
+    if patterns is not None and pf.nonempty_patterns and len(patterns) < len(pf.pattern_tests):
+        found: list[int] = []
+        for rx in patterns:
+            m = rx.search(text)
+            while m is not None:
+                found.append(m.start())
+                m = rx.search(text, m.start() + 1)
+        return sorted(set(found)) if len(patterns) > 1 else found
     rx = pf.pattern_regex
     m = rx.search(text)
     if m is None:
@@ -1366,9 +1397,15 @@ def _prefiltered_chunk(
         )
         at: dict[int, list[int] | bool] = {}
         for i in maybe:
-            if i in other or (pf.patterns is not None and not _may_match(lows[i], pf)):
+            if i in other:
                 continue
-            if q := _pattern_starts(texts[i], pf):
+            if pf.patterns is None:
+                q = _pattern_starts(texts[i], pf)
+            elif possible := _possible_patterns(lows[i], pf):
+                q = _pattern_starts(texts[i], pf, possible)
+            else:
+                continue
+            if q:
                 at[i] = q
         by_string = _containing(pf.substrings, chunk.joined, chunk.starts)
         jobs = [(i, frame.regex, None) for i in chunk.other]
