@@ -539,3 +539,32 @@ def test_terminator_and_previous_word_equal_the_plain_ones_on_random_strings(see
                 old = OLD_PREV_WORD.search(text, lo, end)
                 new = segment._PREV_WORD.match(text, lo, end)
                 assert (new and new.span(1)) == (old and old.span()), (text, lo, end)
+
+
+def _plain_bracket_intervals(text: str) -> list[tuple[int, int]]:
+    """The bracket pairing without its fast path (the loop of segment._bracket_intervals)."""
+    stack: list[tuple[str, int]] = []
+    intervals: list[tuple[int, int]] = []
+    for m in re.finditer(r"[()\[\]]", text):
+        ch = m.group()
+        if ch in "([":
+            stack.append((ch, m.start()))
+            continue
+        opener = "(" if ch == ")" else "["
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] == opener:
+                begin = stack[depth][1]
+                del stack[depth:]
+                if not stack:
+                    while intervals and intervals[-1][0] > begin:
+                        intervals.pop()
+                    intervals.append((begin, m.end()))
+                break
+    return intervals
+
+
+def test_bracket_intervals_equal_the_plain_pairing():
+    for text in _all_strings("()[]a", 6):
+        assert segment._bracket_intervals(text, 0, len(text)) == _plain_bracket_intervals(text)
+    for text in _random_texts("()[]ab ", 0, 3000, 40):
+        assert segment._bracket_intervals(text, 0, len(text)) == _plain_bracket_intervals(text)

@@ -180,6 +180,7 @@ _SPEECH_TAG = re.compile(
     re.X,
 )
 _BRACKET = re.compile(r"[()\[\]]")
+_FLAT_PAIR = re.compile(r"\([^()\[\]]*\)|\[[^()\[\]]*\]")
 # Characters after a terminal run that mean the sentence goes on ("etc., and", "2.5%)").
 _CONTINUATION_CHARS = frozenset(",;:%)]}\u201d\u2019")
 _EXTRA_STARTERS = frozenset(
@@ -208,6 +209,15 @@ def _is_starter(word: str) -> bool:
 
 def _bracket_intervals(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Outermost matched () and [] pairs in text[start:end]; unmatched brackets are ignored."""
+    # Common case: every bracket is in a pair with nothing bracketed inside, "(a) b [c]".
+    pairs = [m.span() for m in _FLAT_PAIR.finditer(text, start, end)]
+    if 2 * len(pairs) == (
+        text.count("(", start, end)
+        + text.count(")", start, end)
+        + text.count("[", start, end)
+        + text.count("]", start, end)
+    ):
+        return pairs
     stack: list[tuple[str, int]] = []
     intervals: list[tuple[int, int]] = []
     for m in _BRACKET.finditer(text, start, end):
@@ -263,7 +273,7 @@ def _ends_sentence(text: str, m: re.Match[str], *, block_end: int, abbrevs: dict
         return False
     if kind == "title" or (len(word) == 1 and word.isalpha()):
         return _is_starter(next_word)
-    if _DOTTED.match(word):
+    if "." in word and _DOTTED.match(word):
         # Upper-case acronyms often precede names ("U.S. Army"); a.m. and p.m. do not.
         return not word.isupper() or _is_starter(next_word)
     return True
