@@ -39,6 +39,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Literal
 
@@ -1327,7 +1328,8 @@ class _Chunk:
         plain: whether the prefilter may trust the lowercased text (:func:`_is_plain`).
         other: indices of the other sentences, searched in full.
         joined, starts: the lowercased texts joined by NUL, and where each starts.
-        present: per plain sentence, its tokens that are a word of some frame's prefilter.
+        present: per plain sentence with some, its tokens that are a word of some frame's
+            prefilter.
         words: per codebook, per frame: sentence -> its tokens that are required words of the frame.
     """
 
@@ -1350,18 +1352,26 @@ class _Chunk:
     ) -> _Chunk:
         lows = [t.lower() for t in texts]
         plain = [_is_plain(t) for t in texts]
-        starts = [0]
-        for t in lows:
-            starts.append(starts[-1] + len(t) + 1)
-        anchors = frozenset(index)
+        starts = [0, *accumulate(len(t) + 1 for t in lows)]
         words: list[list[dict[int, list[str]]]] = [[{} for _ in range(n)] for n in n_frames]
+        # word -> the dicts of the frames it is a required word of
+        targets = {w: [words[b][k] for b, k in where] for w, where in index.items()}.get
         present: dict[int, frozenset[str]] = {}
+        table, intersection = _TOKEN_BYTES, vocab.intersection
         for i, low in enumerate(lows):
-            if plain[i]:
-                present[i] = found = vocab.intersection(_tokens(low))
-                for w in anchors.intersection(found):
-                    for b, k in index[w]:
-                        words[b][k].setdefault(i, []).append(w)
+            if not plain[i]:
+                continue
+            # the tokens of _tokens(low), inline: this loop runs once per sentence
+            found = intersection(low.encode("ascii", "replace").translate(table).decode().split())
+            if not found:
+                continue
+            present[i] = found
+            for w in found:
+                for d in targets(w, ()):
+                    if i in d:
+                        d[i].append(w)
+                    else:
+                        d[i] = [w]
         return cls(
             texts=texts,
             lows=lows,
