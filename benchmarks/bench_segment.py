@@ -20,17 +20,31 @@ Run from the project root::
 
     .venv/bin/python benchmarks/bench_segment.py            # about half a minute
     .venv/bin/python benchmarks/bench_segment.py --repeat 5 # quicker, noisier speed figures
+
+``--baseline FILE`` compares this ``segment`` with another version of ``segment.py`` instead (e.g.
+``git show <commit>:lib/newslens/segment.py > /tmp/segment_old.py``): both must give the same
+sentences and tokens on the cleaned paragraphs of ``--articles`` generated articles
+(``benchmarks/corpusgen.py``), ``data/raw`` and ``tests/fixtures/pages``; then both are timed side
+by side on the build's calls (``sentences`` on each paragraph; ``tokens(lower=True)`` on an
+article's sentences joined by line breaks, and on its quotes), in alternating rounds, keeping the
+least CPU time of each so that other jobs on the machine disturb the ratio less::
+
+    .venv/bin/python benchmarks/bench_segment.py --baseline /tmp/segment_old.py --articles 500
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
+import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from newslens import segment
 
@@ -217,11 +231,93 @@ def best_time(fn: Callable[[], object], rounds: int) -> float:
     return best
 
 
+# --------------------------------------------------------------------------------------------
+# Another version of segment.py, side by side
+# --------------------------------------------------------------------------------------------
+
+
+def load_module(path: Path) -> ModuleType:
+    """Another version of newslens.segment, imported from a file."""
+    spec = importlib.util.spec_from_file_location("segment_baseline", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise SystemExit(f"--baseline {path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def baseline_inputs(n_articles: int) -> tuple[list[list[str]], list[str]]:
+    """Cleaned paragraphs of generated articles and of the raw pages, and the raw pages."""
+    from corpusgen import write_corpus
+    from newslens import clean
+
+    pages = [
+        path.read_text("utf-8", errors="replace")
+        for folder in (ROOT / "data" / "raw", ROOT / "tests" / "fixtures" / "pages")
+        for path in sorted(folder.glob("*.*"))
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_corpus(Path(tmp) / "corpus", n_articles, seed=0)
+        pages_generated = [p.read_text("utf-8") for p in sorted((root / "raw").rglob("*.txt"))]
+    articles = [clean.article(page).paragraphs for page in pages_generated + pages]
+    return [a for a in articles if a], pages
+
+
+def compare_baseline(path: Path, n_articles: int, rounds: int) -> None:
+    base = load_module(path)
+    articles, pages = baseline_inputs(n_articles)
+    paragraphs = [p for a in articles for p in a]
+    bodies = ["\n\n".join(a) for a in articles]
+    token_texts = []
+    for article, body in zip(articles, bodies, strict=True):
+        token_texts.append("\n".join(body[a:b] for a, b in segment.sentences(body)))
+        token_texts.append("\n".join(q.text for q in segment.quotes(article)))
+    for text in paragraphs + bodies + pages:
+        if base.sentences(text) != segment.sentences(text):
+            raise SystemExit(f"the baseline splits this text differently: {text[:200]!r}")
+    for text in token_texts + bodies + pages:
+        for options in ({}, {"lower": True}, {"lower": True, "drop_stopwords": True}):
+            if base.tokens(text, **options) != segment.tokens(text, **options):
+                raise SystemExit(f"the baseline tokenises this text differently: {text[:200]!r}")
+    print(
+        f"baseline {path} and this segment: same sentences on {len(paragraphs):,} paragraphs and "
+        f"{len(bodies) + len(pages):,} bodies and raw pages; same tokens on "
+        f"{len(token_texts) + len(bodies) + len(pages):,} texts ({len(articles)} articles: "
+        f"{n_articles} generated, the rest from data/raw and tests/fixtures/pages)"
+    )
+    calls = {
+        "sentences (each paragraph)": lambda module: [module.sentences(p) for p in paragraphs],
+        "tokens (sentences, quotes)": lambda module: [
+            module.tokens(t, lower=True) for t in token_texts
+        ],
+    }
+    for what, call in calls.items():
+        best = {"baseline": float("inf"), "this": float("inf")}
+        for _ in range(rounds):
+            for name, module in (("baseline", base), ("this", segment)):
+                start = time.process_time()
+                call(module)
+                best[name] = min(best[name], time.process_time() - start)
+        per = {name: 1000 * seconds / len(articles) for name, seconds in best.items()}
+        print(
+            f"{what:<28} baseline {per['baseline']:.3f} ms/article, this {per['this']:.3f} "
+            f"ms/article: x{best['baseline'] / best['this']:.2f} (least CPU time of {rounds} rounds)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=20, help="copies of the gold text timed")
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds (best is kept)")
+    parser.add_argument(
+        "--baseline", type=Path, default=None, help="another segment.py to compare with"
+    )
+    parser.add_argument("--articles", type=int, default=500, help="generated articles (--baseline)")
     args = parser.parse_args()
+    if args.baseline is not None:
+        compare_baseline(args.baseline, args.articles, max(args.rounds, 20))
+        return
 
     articles = gold_articles()
     sample = [
