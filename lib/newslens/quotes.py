@@ -147,6 +147,8 @@ class Roles:
     # the letters each title starts with ("deputy prime minister" -> "deputy"); None when a
     # title does not start with an ASCII letter (then every word is tried against title_pattern)
     title_words: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    # the side each cue names (_side_of), as it recurs
+    side_of: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -928,18 +930,24 @@ def _name_mentions(
         if found is None:
             continue
         offset, text, name, gender, profile, personal = found
-        mention = _Mention(
-            pos + offset,
-            pos + offset + len(text),
-            si,
-            "name",
-            text,
-            name=name,
-            gender=gender,
-            profile=list(profile),
+        start = pos + offset
+        out.append(
+            _Mention(
+                start,
+                start + len(text),
+                si,
+                "name",
+                text,
+                name,
+                None,
+                None,
+                "sg",
+                gender,
+                list(profile),
+                False,
+                personal,
+            )
         )
-        mention.looks_personal = personal
-        out.append(mention)
     return out
 
 
@@ -1076,33 +1084,36 @@ def _role_mentions(
     """Role words in a sentence (``matches``: the role lexicon's hits in it)."""
     out = []
     stops = _stop_capitals()
+    words, forms, genders, collective = roles.words, verbs.forms, roles.gender, roles.collective
+    n_matches = len(matches)
     for k, m in enumerate(matches):
         m_start, m_end = m._start, m._end
         # "fighter pilot": the last of adjacent role words is the head noun.
-        if k + 1 < len(matches) and masked[m_end : matches[k + 1]._start].isspace():
+        if k + 1 < n_matches and masked[m_end : matches[k + 1]._start].isspace():
             continue
         word = masked[m_start:m_end].lower()
-        role, group, number = roles.words[" ".join(word.split())]  # whitespace runs -> " "
-        nxt = _NEXT_LOWER_WORD.match(masked, m_end, s1)
-        if number == "sg" and nxt and _is_modified_noun(nxt.group(1), verbs):
-            continue  # "Official estimates", "head teacher": the role word modifies a noun
-        # Extend left over determiners, adjectives and side words ("One Russian fighter pilot").
-        pre = _words_before(masked, s0, m_start)
-        keep: list[str] = []
-        for w in reversed(pre.split()):
-            low = w.lower()
-            if low in _DETERMINERS:
-                keep.insert(0, w)
-                break
-            if (
-                low in stops
-                or low in verbs.forms
-                or low.endswith(("ly", "ing"))
-                or any(map(str.isdigit, w))
-            ):
-                break
-            keep.insert(0, w)
-        start = max(s0, m_start - len(" ".join(keep)) - (1 if keep else 0))
+        role, group, number = words[" ".join(word.split())]  # whitespace runs -> " "
+        if number == "sg":
+            nxt = _NEXT_LOWER_WORD.match(masked, m_end, s1)
+            if nxt and _is_modified_noun(nxt.group(1), verbs):
+                continue  # "Official estimates", "head teacher": the role word modifies a noun
+        # Extend left over determiners, adjectives and side words ("One Russian fighter pilot"),
+        # one word and the space after it at a time (words before a role word follow a space).
+        start = m_start
+        if m_start > s0 and masked[m_start - 1].isspace():
+            for w in reversed(_words_before(masked, s0, m_start).split()):
+                low = w.lower()
+                if low not in _DETERMINERS and (
+                    low in stops
+                    or low in forms
+                    or low.endswith(("ly", "ing"))
+                    or any(map(str.isdigit, w))
+                ):
+                    break
+                start -= len(w) + 1
+                if low in _DETERMINERS:
+                    break
+            start = max(s0, start)
         # The profile runs on over a prepositional phrase: "a woman from the Russian town of ...".
         pp = _ROLE_PP.match(masked, m_end, s1)
         out.append(
@@ -1112,12 +1123,13 @@ def _role_mentions(
                 si,
                 "role",
                 masked[start:m_end],
-                role=role,
-                role_group=group,
-                number=number,
-                gender=roles.gender.get(word),
-                profile=[(masked[start : pp.end() if pp else m_end], "noun phrase")],
-                collective=role in roles.collective,
+                None,
+                role,
+                group,
+                number,
+                genders.get(word),
+                [(masked[start : pp.end() if pp else m_end], "noun phrase")],
+                role in collective,
             )
         )
     return out
@@ -1190,7 +1202,7 @@ def _pronoun_mentions(
                 out.append(_Mention(a, b, si, "group-pronoun", masked[a:b], number="sg"))
             continue
         number, gender = _PRONOUNS[word]
-        out.append(_Mention(a, b, si, "pronoun", masked[a:b], number=number, gender=gender))
+        out.append(_Mention(a, b, si, "pronoun", masked[a:b], None, None, None, number, gender))
     return out
 
 
@@ -1447,18 +1459,21 @@ def _people(doc: _Doc) -> None:
     """Which names are people, and one canonical name per person (same surname, fullest form)."""
     names = [m for m in doc.mentions if m.kind == "name"]
     person_names: set[str] = set()
+    masked, tokens, verb_pattern = doc.masked, doc.tokens, doc.verbs.pattern
     for m in names:
-        after = doc.masked[m.end : m.end + 60]
+        # A title or role, a name that looks like a person's, or the subject of a reporting verb
+        # (looked up only when the others do not already say so).
+        if (
+            m.role is not None
+            or m.looks_personal
+            or any(w in ("title", "premodifier", "appositive") for _, w in m.profile)
+        ):
+            person_names.add(m.name)
+            continue
+        after = masked[m.end : m.end + 60]
         skip = _BEFORE_VERB.match(after).end()
         # = doc.verbs.pattern.match(after, skip), on the article's words
-        subject = doc.tokens.match(
-            doc.verbs.pattern, m.end + skip, m.end + len(after), text_start=skip == 0
-        )
-        titled = (
-            any(w in ("title", "premodifier", "appositive") for _, w in m.profile)
-            or m.role is not None
-        )
-        if titled or subject or m.looks_personal:
+        if tokens.match(verb_pattern, m.end + skip, m.end + len(after), text_start=skip == 0):
             person_names.add(m.name)
     surnames = {n.split()[-1].lower() for n in person_names}
     for m in names:
@@ -1480,12 +1495,20 @@ def _people(doc: _Doc) -> None:
 
 
 def _side_of(text: str, roles: Roles) -> str | None:
-    m = roles.side_pattern.search(text)
-    if m is None:
-        return None
-    key = _SPACE_RUN.sub(" ", m.group().lower())
-    # the phrase matcher leaves out a cue's final dot: "U.S." is found as "U.S"
-    return roles.sides.get(key) or roles.sides.get(key + ".")
+    memo = roles.side_of
+    found = memo.get(text, _MISSING)
+    if found is _MISSING:
+        m = roles.side_pattern.search(text)
+        if m is None:
+            found = None
+        else:
+            key = _SPACE_RUN.sub(" ", m.group().lower())
+            # the phrase matcher leaves out a cue's final dot: "U.S." is found as "U.S"
+            found = roles.sides.get(key) or roles.sides.get(key + ".")
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[text] = found
+    return found
 
 
 def _side_prior(doc: _Doc) -> None:
@@ -1495,11 +1518,13 @@ def _side_prior(doc: _Doc) -> None:
     in an article about Russian officers). Ties give no side.
     """
     votes: dict[str, Counter[str]] = {}
+    roles = doc.roles
+    prior_groups = roles.prior_groups
     for m in doc.mentions:
-        if m.role_group not in doc.roles.prior_groups:
+        if m.role_group not in prior_groups:
             continue
         for cue, _ in m.profile:
-            side = _side_of(cue, doc.roles)
+            side = _side_of(cue, roles)
             if side:
                 votes.setdefault(m.role_group, Counter())[side] += 1
     for group, counter in votes.items():
@@ -2046,6 +2071,9 @@ def _names(doc: _Doc, mention: _Mention | None) -> tuple[str | None, str | None,
     return _squash(target.text), _squash(target.text), target
 
 
+_NOT_GAP = re.compile(r"[^\s\u2591]")  # (\s is str.isspace; \u2591 is PLACEHOLDER)
+
+
 def _continues(
     doc: _Doc, prev_span: QuoteSpanLike, span: QuoteSpanLike, prev_found: _Found
 ) -> bool:
@@ -2054,15 +2082,18 @@ def _continues(
     if span.paragraph_start - prev_span.paragraph_end not in (0, 1):
         return False
     tail = _sentence_at(doc, prev_span.end - 1)
-    allowed = [
+    allowed = sorted(
         (doc.sentences[i].start, doc.sentences[i].end) for i in (*prev_found.sentences, tail)
-    ]
-    for i in range(prev_span.end, span.start):
-        if doc.masked[i].isspace() or doc.masked[i] == PLACEHOLDER:
-            continue
-        if not any(a <= i < b for a, b in allowed):
+    )
+    # Every character between the quotes outside the allowed sentences is a space or a quote.
+    pos, end = prev_span.end, span.start
+    for a, b in allowed:
+        if a > pos and _NOT_GAP.search(doc.masked, pos, min(a, end)):
             return False
-    return True
+        pos = max(pos, b)
+        if pos >= end:
+            return True
+    return not _NOT_GAP.search(doc.masked, pos, end)
 
 
 def _evidence(doc: _Doc, sentences: Sequence[int]) -> str:
