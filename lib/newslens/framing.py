@@ -38,7 +38,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, Literal
@@ -1012,7 +1012,7 @@ def _power(strings: set[str], n: int) -> set[str]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity, see _word_index
 class _Prefilter:
     """What :func:`tag_sentences` tests before it runs one frame's regex on a sentence.
 
@@ -1276,6 +1276,23 @@ def _tag_prefiltered(texts: Sequence[str], cb: Codebook) -> list[_Hits]:
     return _tag_prefiltered_many(texts, [cb])[0]
 
 
+@lru_cache(maxsize=32)
+def _word_index(
+    prefilters: tuple[tuple[_Prefilter, ...], ...],
+) -> tuple[dict[str, list[tuple[int, int]]], frozenset[str]]:
+    """The inverted index required word -> (codebook, frame) and every prefilter's words.
+
+    Cached on the prefilters themselves (by identity), so a recomputed prefilter gets a new
+    index.
+    """
+    index: dict[str, list[tuple[int, int]]] = {}
+    for b, pfs in enumerate(prefilters):
+        for k, pf in enumerate(pfs):
+            for w in pf.tokens:
+                index.setdefault(w, []).append((b, k))
+    return index, frozenset().union(*(pf.vocabulary for pfs in prefilters for pf in pfs))
+
+
 def _tag_prefiltered_many(texts: Sequence[str], books: Sequence[Codebook]) -> list[list[_Hits]]:
     """:func:`_tag_prefiltered` for each codebook, reading each sentence once for all of them.
 
@@ -1287,12 +1304,7 @@ def _tag_prefiltered_many(texts: Sequence[str], books: Sequence[Codebook]) -> li
         [(o, f, _prefilter(f)) for o, f in enumerate(cb.frames) if f.regex is not None]
         for cb in books
     ]
-    index: dict[str, list[tuple[int, int]]] = {}
-    for b, frames in enumerate(plans):
-        for k, (_, _, pf) in enumerate(frames):
-            for w in pf.tokens:
-                index.setdefault(w, []).append((b, k))
-    vocab = frozenset().union(*(pf.vocabulary for frames in plans for _, _, pf in frames))
+    index, vocab = _word_index(tuple(tuple(pf for _, _, pf in frames) for frames in plans))
     outs: list[list[_Hits]] = [
         [(order, [], [], [], []) for order, _, _ in frames] for frames in plans
     ]
