@@ -1013,6 +1013,8 @@ def _credit_paren(text: str) -> re.Match[str] | None:
     if not m:
         return None
     inner = m.group(1)
+    if inner.isdigit():  # `(2022)`, `(601748)`: no credit word, no `/`, no capital
+        return None
     if _CREDIT_WORDS.search(inner):
         return m
     # `(Sky News)`, `(REUTERS)`: a short all-capitalised parenthesis closing a title line
@@ -1110,7 +1112,7 @@ def _date_line(text: str) -> tuple[bool, str | None]:
 # The segment model: each non-blank raw line is one segment; a glued caption splits it in two.
 
 
-@dataclass
+@dataclass(slots=True)
 class _Seg:
     line: int
     text: str
@@ -1150,15 +1152,19 @@ def _split_glued(segs: list[_Seg]) -> list[_Seg]:
         prev = out[-1] if out else None
         if prev is not None and len(prev.text) >= 20:
             core = prev.text.rstrip(" .")
-            if seg.text.startswith(core) and len(seg.text) > len(core) + 1:
+            if len(seg.text) > len(core) + 1 and seg.text.startswith(core):
                 rest = seg.text[len(core) :]
                 if not rest[0].isspace() and rest[0] not in ".,;:":
                     out.append(_Seg(seg.line, core, seg.gap))
                     out.append(_Seg(seg.line, rest.strip(), True))
                     i += 1
                     continue
-        if nxt is not None and len(nxt.text) >= 20:
-            core = nxt.text.rstrip(" .")
+        # a match needs `core` shorter than the line (pos > 0)
+        if (
+            nxt is not None
+            and len(nxt.text) >= 20
+            and len(core := nxt.text.rstrip(" .")) < len(seg.text)
+        ):
             pos = seg.text.rfind(core)
             if (
                 pos > 0
