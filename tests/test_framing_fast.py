@@ -706,6 +706,12 @@ def test_tag_many_and_tag_sentences_on_awkward_tables():
     numeric = sents.assign(article_id=[hash(a) % 5 for a in sents["article_id"]])
     same_many(numeric, DEFAULT_PAIR)
     same(numeric, book("semetko_valkenburg_2000"))
+    mixed = sents.assign(
+        article_id=[a if i % 3 else i % 4 for i, a in enumerate(sents["article_id"])]
+    )
+    same_many(mixed, DEFAULT_PAIR)  # ids of several types: pandas sorts numbers first
+    same(mixed, book("cues"))
+    same_many(sents, ["cues", "semetko_valkenburg_2000", "cues"])  # a codebook twice
 
 
 def test_tag_many_with_user_codebooks_and_small_chunks(tmp_path, monkeypatch):
@@ -748,7 +754,15 @@ def test_tag_many_catches_a_broken_shared_index(monkeypatch):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "plain ascii, words_2 and x-ray", "curly ’quotes’ – dashes —\u00a0spaces", "a\x00b\tc"],
+    [
+        "",
+        "plain ascii, words_2 and x-ray",
+        "curly ’quotes’ – dashes —\u00a0spaces",
+        "a\x00b\tc",
+        "lone \ud800surrogate",
+        "Upper CASE 9/11",
+    ],
 )
 def test_tokens_are_the_regex_tokens(text):
-    assert framing._tokens(text.lower()) == framing._TOKEN.findall(text.lower())
+    for t in (text, text.lower()):
+        assert framing._tokens(t) == framing._TOKEN.findall(t)
