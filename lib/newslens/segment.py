@@ -677,10 +677,11 @@ def assign_quotes(
 # - it starts with a character class (the first character, [^\W_], which every branch starts
 #   with), so the engine skips spaces and punctuation between tokens without trying each branch;
 #   the branches that follow see that first character through a one-character lookbehind;
-# - the common case comes first: a run of letters and digits that is not followed by a character
-#   that could extend it ("*'&" or a hyphen; "." after a single letter; ".,:" after a run
-#   starting with a digit) is a whole token, since no branch of the grammar can match more or
-#   less there; the run is matched possessively, so a failed guard costs no backtracking;
+# - the common cases come first: a run of letters and digits that is not followed by a
+#   character that could extend it (".,:*'&" or a hyphen) is a whole token, and so is a run
+#   starting with a letter that is followed by ".,:" (unless it is a single letter before "."),
+#   since no branch of the grammar can match more or less there; runs are matched
+#   possessively, so a failed guard costs no backtracking;
 # - anything else falls back to the grammar itself, with its first character already consumed.
 _PIECE = (
     r"(?:\d+(?:[.,:]\d+)+[^\W_]*"
@@ -694,8 +695,8 @@ _PIECE_REST = (
 )
 _TOKEN = re.compile(
     r"[^\W_](?:"
-    r"(?<=[^\W\d_])(?>[^\W_]++|(?!\.))(?![*'&\-\u2010])"
-    r"|(?<=\d)[^\W_]*+(?![.,:*'&\-\u2010])"
+    r"[^\W_]*+(?![.,:*'&\-\u2010])"
+    r"|(?<=[^\W\d_])(?>[^\W_]++|(?!\.))(?![*'&\-\u2010])"
     r"|(?<=[^\W\d_])\.(?:[^\W\d_]\.)+"
     rf"|{_PIECE_REST}(?:[-\u2010]{_PIECE})*)"
 )
