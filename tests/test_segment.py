@@ -568,3 +568,9 @@ def test_bracket_intervals_equal_the_plain_pairing():
         assert segment._bracket_intervals(text, 0, len(text)) == _plain_bracket_intervals(text)
     for text in _random_texts("()[]ab ", 0, 3000, 40):
         assert segment._bracket_intervals(text, 0, len(text)) == _plain_bracket_intervals(text)
+
+
+def test_word_character_class_is_str_isalnum():
+    # The splitter replaces a search for segment._WORD_CHAR with str.isalnum() on one character.
+    every = "".join(map(chr, range(0x110000)))
+    assert "".join(segment._WORD_CHAR.findall(every)) == "".join(filter(str.isalnum, every))
