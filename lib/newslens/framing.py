@@ -1641,6 +1641,8 @@ def tag_sentences(
     see the ``codebooks`` build parameter), the rows come from its ``frames`` table: the same
     function ran there, per batch and in parallel, so the rows are the same.
 
+    For several codebooks, :func:`tag_many` gives the same rows in one pass over the sentences.
+
     Args:
         sentences: the sentences table (``article_id``, ``outlet``, ``sentence``, ``text`` and,
             for body offsets, ``start``) or a Corpus.
