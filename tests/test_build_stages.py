@@ -125,14 +125,14 @@ def test_a_failing_tagger_skips_only_that_article(make_corpus, tmp_path, monkeyp
             "b.txt": "Headline two\n\nBOOM the economy suffers as prices rise.\n",
         }
     )
-    real = framing.tag_sentences
+    real = framing.tag_many
 
-    def flaky(sentences, codebook):
+    def flaky(sentences, codebooks):
         if sentences["text"].str.contains("BOOM").any():
             raise RuntimeError("tagger exploded")
-        return real(sentences, codebook)
+        return real(sentences, codebooks)
 
-    monkeypatch.setattr(framing, "tag_sentences", flaky)
+    monkeypatch.setattr(framing, "tag_many", flaky)
     c = build.build(root, out=tmp_path / "t", store=tmp_path / "s", workers=1)
     assert list(c.articles["article_id"]) == ["a", "b"]  # both articles are built
     assert set(c.frames["article_id"]) == {"a"}

@@ -667,8 +667,9 @@ def _attribute(out: _Columns, key, article_id, outlet, paragraphs, qspans, param
 def _tag_frames(out: _Columns, params: BuildParams) -> None:
     """Tag the batch's sentences with every codebook of ``params.codebooks``.
 
-    Method: ``framing.tag_sentences`` (dictionary-based frame detection, cited there), run once
-    per batch so its chunked matching sees many sentences at a time. When tagging the batch
+    Method: ``framing.tag_many`` (``framing.tag_sentences``' dictionary-based frame detection,
+    cited there, for every codebook in one pass), run once per batch so its chunked matching
+    sees many sentences at a time. When tagging the batch
     fails, each article is tagged on its own and an article that still fails is recorded in
     ``skipped`` (its other tables stay), so one bad sentence cannot sink the batch.
     """
@@ -685,12 +686,9 @@ def _tag_frames(out: _Columns, params: BuildParams) -> None:
     books = params.loaded_codebooks()
 
     def tag(frame: pd.DataFrame) -> list[pd.DataFrame]:
-        tagged = []
-        for book in books:
-            t = framing.tag_sentences(frame, book)
-            if len(t):
-                tagged.append(t.assign(codebook=book.name))
-        return tagged
+        # one pass for all codebooks (same rows as tag_sentences per codebook, stacked)
+        t = framing.tag_many(frame, books)
+        return [t] if len(t) else []
 
     try:
         tagged = tag(sents)
@@ -964,7 +962,7 @@ def build(
                         index.setdefault(k, kf.parent.name)
             except (OSError, json.JSONDecodeError):
                 continue
-    todo = [(d, k) for d, k in keyed if k not in index]
+    todo = [dk for dk in keyed if dk[1] not in index]  # the same pairs, no copies
     started = time.perf_counter()
     if todo:
         if workers is None:
