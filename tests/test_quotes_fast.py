@@ -26,6 +26,7 @@ SEED = 7
 def _clear_memos() -> None:
     roles, verbs = quotes.load_roles(), quotes.load_verbs()
     roles.name_runs.clear()
+    roles.side_of.clear()
     for phrases in (roles.pattern, roles.side_pattern, verbs.pattern):
         phrases._memo.clear()
 
@@ -522,3 +523,140 @@ def test_title_shortcut_equals_the_title_pattern():
             got = quotes._title_at(roles, text, pos, end)
             want = roles.title_pattern.match(text, pos, end)
             assert (got and got.span()) == (want and want.span()), (text, pos, end)
+
+
+# ------------------------------------------------------------------ one pass over the sentences
+
+
+def _random_sentences(rng: random.Random, text: str) -> list[quotes._Sentence]:
+    """Contiguous ranges over the text with a gap now and then (as paragraphs leave)."""
+    cuts = sorted({0, len(text), *(rng.randrange(len(text) + 1) for _ in range(rng.randrange(6)))})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        if rng.random() < 0.2 and b - a > 2:
+            a += 2  # a gap before this sentence
+        out.append(quotes._Sentence(a, b, 0))
+    return out
+
+
+def test_name_runs_of_one_scan_equal_a_scan_per_sentence():
+    rng = random.Random(SEED + 20)
+    words = _vocabulary() + ["Ann Lee", "Smith-Jones", "Mr", "of the", "de", "al", "X-", "A.B."]
+    fallbacks = 0
+    for _ in range(400):
+        text = _text(rng, words, rng.randrange(1, 40))
+        for st in _random_sentences(rng, text):
+            want = [
+                (m.span(), m.group()) for m in quotes._NAME_RUN.finditer(text, st.start, st.end)
+            ]
+            got = quotes._name_runs(text, [st])[0]
+            if got is None:
+                fallbacks += 1
+                continue
+            assert [(m.span(), m.group()) for m in got] == want, (text, st)
+    assert fallbacks > 0  # the cases that must scan a sentence alone happened
+
+
+def _plain_sentence_mentions(masked, sentences, roles, verbs, tokens, pronouns, role_hits):
+    return [
+        quotes._sentence_mentions(masked, st, i, roles, verbs, tokens, pronouns, role_hits[i])
+        for i, st in enumerate(sentences)
+    ]
+
+
+def _mention_tuples(by_sentence):
+    return [[dataclasses.astuple(m) for m in ms] for ms in by_sentence]
+
+
+def test_mentions_of_all_sentences_equal_mentions_sentence_by_sentence(generated):
+    roles, verbs = quotes.load_roles(), quotes.load_verbs()
+    rng = random.Random(SEED + 21)
+    words = _vocabulary() + ["he", "She", "they", "one says", "Ann Lee", "Mr Smith", "xhe", "he-"]
+    inputs = [
+        (
+            str(b),
+            quotes.mask_quotes(str(b), _spans(generated.quotes[generated.quotes.article_id == a])),
+        )
+        for a, b in zip(generated.articles["article_id"], generated.articles["body"])
+    ]
+    for _ in range(200):
+        text = _text(rng, words, rng.randrange(1, 60))
+        inputs.append((text, text))
+    for body, masked in inputs:
+        if not masked.strip():
+            continue
+        sentences = (
+            quotes._sentences(body, masked, [], verbs)
+            if body is not masked
+            else _random_sentences(rng, masked)
+        )
+        tokens = quotes._Tokens(masked)
+        pronouns = quotes._pronouns(masked, tokens)
+        hits = tokens.finditer_each(roles.pattern, [(st.start, st.end) for st in sentences])
+        want = _plain_sentence_mentions(masked, sentences, roles, verbs, tokens, pronouns, hits)
+        got = quotes._mentions_by_sentence(masked, sentences, roles, verbs, tokens, pronouns, hits)
+        assert _mention_tuples(got) == _mention_tuples(want), masked
+
+
+def _continues_by_character(doc, prev_span, span, prev_found):
+    """The plain definition: every character between the quotes is a space, a quote character
+    or inside one of the allowed sentences."""
+    if span.paragraph_start - prev_span.paragraph_end not in (0, 1):
+        return False
+    tail = quotes._sentence_at(doc, prev_span.end - 1)
+    allowed = [
+        (doc.sentences[i].start, doc.sentences[i].end) for i in (*prev_found.sentences, tail)
+    ]
+    for i in range(prev_span.end, span.start):
+        if doc.masked[i].isspace() or doc.masked[i] == quotes.PLACEHOLDER:
+            continue
+        if not any(a <= i < b for a, b in allowed):
+            return False
+    return True
+
+
+def _gender_by_scan(doc, m):
+    t = quotes._target(m)
+    if t.kind == "name":
+        key = doc.canonical.get(t.name, t.name)
+        for x in doc.mentions:
+            if x.kind == "name" and doc.canonical.get(x.name, x.name) == key and x.gender:
+                return x.gender
+    return t.gender
+
+
+def test_quote_gaps_and_genders_equal_their_plain_definitions(generated):
+    roles, verbs = quotes.load_roles(), quotes.load_verbs()
+    pairs = genders = 0
+    for aid, body in zip(generated.articles["article_id"], generated.articles["body"]):
+        spans = sorted(
+            _spans(generated.quotes[generated.quotes.article_id == aid]),
+            key=lambda s: (s.start, s.quote_id),
+        )
+        if not spans:
+            continue
+        doc = quotes._build(str(body).split("\n\n"), spans, roles, verbs)
+        founds = [quotes._find(doc, s, False) for s in spans]
+        for k in range(1, len(spans)):
+            everything = quotes._Found(sentences=(0, len(doc.sentences) - 1))
+            for found in (founds[k - 1], quotes._Found(), everything):
+                got = quotes._continues(doc, spans[k - 1], spans[k], found)
+                assert got == _continues_by_character(doc, spans[k - 1], spans[k], found)
+                pairs += 1
+        for m in doc.mentions:
+            assert quotes._gender(doc, m) == _gender_by_scan(doc, m)
+            genders += 1
+    assert pairs > 100 and genders > 100
+
+
+def test_side_of_remembered_equals_side_of_worked_out():
+    roles = quotes.load_roles()
+    cues = [*roles.sides, "the Russian soldier", "U.S. officials", "x", "", "Kyiv  Mayor"]
+    cues += [c.upper() for c in cues]
+    roles.side_of.clear()
+    warm = [quotes._side_of(c, roles) for c in cues + cues]
+    cold = []
+    for c in cues + cues:
+        roles.side_of.clear()
+        cold.append(quotes._side_of(c, roles))
+    assert warm == cold and any(warm)
