@@ -124,6 +124,7 @@ def clear_memos(module: ModuleType) -> None:
     """Forget what the lexicons remember between articles (nothing for versions without memos)."""
     roles, verbs = module.load_roles(), module.load_verbs()
     getattr(roles, "name_runs", {}).clear()
+    getattr(roles, "side_of", {}).clear()
     for phrases in (roles.pattern, roles.side_pattern, verbs.pattern):
         getattr(phrases, "_memo", {}).clear()
 
