@@ -1219,18 +1219,19 @@ def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
     if len(text) > _MAX_FURNITURE_CHARS:
         return None
     lowered = text.lower()
-    plain = _plain_case(text)
+    plain = text.isascii() or not any(map(text.__contains__, _CASE_TRAP_CHARS))  # _plain_case
     # most lines hold no gate string of a search or wild rule, which one pass shows
     gates = fur.quiet[plain][title]
     quiet = gates is not None and not any(map(lowered.__contains__, gates))
-    found = []
+    found = None  # the smallest index of a rule that matches
     # `🔵 Read our live blog`, `► READ MORE: ...`: also try the line without its leading symbols
-    bare = (
-        _LEADING_SYMBOLS.sub("", text)
-        if text[:1] and not (text[0].isalnum() or text[0] in _PLAIN_STARTS)
-        else text
-    )
-    for candidate in (text, bare) if bare and bare != text else (text,):
+    first = text[:1]
+    if first and not (first.isalnum() or first in _PLAIN_STARTS):
+        bare = _LEADING_SYMBOLS.sub("", text)
+        candidates = (text, bare) if bare and bare != text else (text,)
+    else:
+        candidates = (text,)
+    for candidate in candidates:
         start = candidate[:_PREFIX_LEN]
         key = (
             (start.lower(), title)
@@ -1242,7 +1243,8 @@ def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
             rules = _anchored_for(fur, key)
         for i, fullmatch in rules:
             if fullmatch(candidate) is not None:
-                found.append(i)
+                if found is None or i < found:
+                    found = i
                 break
         # `bare` is a suffix of `text`: a gate string `text` lacks, `bare` lacks too
         if not quiet and len(key) == 2 and any(map(lowered.__contains__, fur.wild_strings)):
@@ -1251,24 +1253,24 @@ def _rule_for(text: str, fur: Furniture, *, title: bool) -> _Rule | None:
                     (title or not rule.title_only)
                     and any(g in lowered for g in gate)
                     and rule.regex.fullmatch(candidate)
+                    and (found is None or i < found)
                 ):
-                    found.append(i)
-    # the first search rule whose gate (if any) is in the line and whose regex finds a match
-    for i, gate, plain_gate, search in (
-        () if quiet else fur.floating_any if title else fur.floating_prose
-    ):
-        if found and i > found[0]:
-            break  # a full-line rule with a smaller index already won
-        if gate or (plain_gate and plain):
-            for g in gate or plain_gate:
-                if g in lowered:
-                    break
-            else:
-                continue
-        if search(text) is not None:
-            found.append(i)
-            break
-    return fur.rules[min(found)] if found else None
+                    found = i
+    if not quiet:
+        # the first search rule whose gate (if any) is in the line and whose regex finds a match
+        for i, gate, plain_gate, search in fur.floating_any if title else fur.floating_prose:
+            if found is not None and i > found:
+                break  # a full-line rule with a smaller index already won
+            if gate or (plain_gate and plain):
+                for g in gate or plain_gate:
+                    if g in lowered:
+                        break
+                else:
+                    continue
+            if search(text) is not None:
+                found = i
+                break
+    return None if found is None else fur.rules[found]
 
 
 def _anchored_for(fur: Furniture, key: tuple) -> tuple[tuple[int, Any], ...]:
