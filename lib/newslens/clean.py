@@ -30,7 +30,9 @@ Signals, in the order they are applied:
 Speed: every shortcut gives the answer the plain rules would give. Full-line furniture rules
 are grouped by the first two characters a match can start with (read from the parsed
 patterns), search rules and the date, credit and repair patterns wait behind literal strings
-every match must contain, and line-shape tests are cached per line.
+every match must contain, and line-shape tests are cached per line. The label a short line
+gets from the rules is remembered per furniture file, since furniture repeats from page to
+page.
 ``benchmarks/bench_clean_speed.py`` times the cleaner against an earlier revision and checks
 that every output is the same.
 
@@ -48,6 +50,7 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -72,6 +75,7 @@ __all__ = [
 ]
 
 DEFAULT_FURNITURE = PACKAGE_DATA / "furniture.yml"
+_DEFAULT_PATH = str(DEFAULT_FURNITURE)  # `os.stat` of a str: every article checks the file
 
 #: Why a line (or part of a line) was removed from the body.
 REASONS: tuple[str, ...] = (
@@ -890,7 +894,7 @@ def load_furniture(furniture: str | Path | Furniture | None = None) -> Furniture
     """
     if isinstance(furniture, Furniture):
         return furniture
-    paths = [(str(DEFAULT_FURNITURE), DEFAULT_FURNITURE.stat().st_mtime)]
+    paths = [(_DEFAULT_PATH, os.stat(_DEFAULT_PATH).st_mtime)]
     if furniture is not None:
         p = Path(furniture).expanduser().resolve()
         if not p.is_file():
