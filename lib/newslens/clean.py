@@ -1356,11 +1356,8 @@ def _line_labels(
         if is_date:
             labels = ("dateline" if iso else "metadata", None, iso)
         elif not text[:1].isalnum() and _starts_with_symbol(text) and _nwords(text) <= 30:
-            labels = (
-                "promotion",
-                None,
-                None,
-            )  # `🔵 Read our live blog`, `► Watch`: emoji-led plugs
+            # `🔵 Read our live blog`, `► Watch`: emoji-led plugs
+            labels = ("promotion", None, None)
         else:
             labels = (None, None, None)
     if memo is not None:
