@@ -1335,6 +1335,7 @@ def _link_like(text: str) -> bool:
 # seldom repeats.
 _LINE_MEMO = 1 << 14
 _MEMO_CHARS = 200
+_NO_LABELS = (None, None, None)  # most lines: one shared tuple in the memo
 
 
 def _line_labels(
@@ -1359,7 +1360,7 @@ def _line_labels(
             # `🔵 Read our live blog`, `► Watch`: emoji-led plugs
             labels = ("promotion", None, None)
         else:
-            labels = (None, None, None)
+            labels = _NO_LABELS
     if memo is not None:
         if len(memo) >= _LINE_MEMO:
             memo.clear()
