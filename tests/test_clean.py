@@ -487,3 +487,11 @@ def test_docstring_examples() -> None:
 
     result = doctest.testmod(clean, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_line_broken_after_a_non_ascii_letter_is_rejoined_not_a_crash():
+    # "café-" / "bar": the letter before the hyphen is not ASCII (this raised AttributeError)
+    out = clean.article("Un texte qui parle du café-\nbar et de la suite.\n")
+    assert out.paragraphs == ["Un texte qui parle du cafébar et de la suite."]
+    out = clean.article("Ein Text über die Straße-\nnbahn in Kyjiw und mehr.\n")
+    assert len(out.paragraphs) == 1 and "Straße" in out.paragraphs[0]

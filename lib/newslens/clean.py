@@ -173,6 +173,8 @@ _AGENCY_DATELINE = re.compile(
 _SPACE_APOSTROPHE = re.compile(r"(?<=\w) ([’']s)\b")
 _HYPHENATED_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _BROKEN_HYPHEN = re.compile(r"\b([A-Za-z]{2,})- ([a-z]{2,})\b")
+_TRAILING_LETTERS = re.compile(r"[^\W\d_]+$")
+_LEADING_LETTERS = re.compile(r"[^\W\d_]+")
 _HYPHEN_KEEP_NEXT = frozenset({"and", "or", "to", "nor", "but", "not", "than"})
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -1651,8 +1653,9 @@ def _join_text(parts: list[_Seg], vocab: _PageVocab, fur: Furniture) -> str:
 
 def _rejoin_hyphen(left: str, right: str, vocab: _PageVocab, fur: Furniture) -> str:
     """Join ``left-`` + ``right`` broken at a hyphen: keep the hyphen only where it belongs."""
-    a = re.search(r"[A-Za-z]+$", left).group(0)
-    b = re.match(r"[A-Za-z]+", right).group(0)
+    # letters in any script: "café-" + "bar" is as broken as "war-" + "torn"
+    a = _TRAILING_LETTERS.search(left).group(0)
+    b = _LEADING_LETTERS.match(right).group(0)
     joined = (a + b).lower()
     if joined in vocab:
         return f"{left}{right}"
