@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 import json
 import os
 import sys
@@ -143,8 +144,13 @@ def _warn(message: str) -> None:
     print(f"newslens: warning: {message}", file=sys.stderr)
 
 
-def _read_manifest(root: Path) -> tuple[list[tuple[int, dict[str, str]]], str]:
-    """Rows of ``articles.csv`` with their line numbers, and the manifest's hash."""
+def _read_manifest(root: Path) -> tuple[Iterator[tuple[int, dict[str, str]]], str]:
+    """Rows of ``articles.csv`` with their line numbers (read as they are used, so a manifest of a
+    million rows is never held as a million dicts), and the manifest's hash.
+
+    Raises:
+        ManifestError: at once, for an undecodable manifest or one without ``file``/``outlet``.
+    """
     path = root / MANIFEST
     raw = path.read_bytes()
     from newslens.textio import DecodeError, read_text
@@ -153,7 +159,7 @@ def _read_manifest(root: Path) -> tuple[list[tuple[int, dict[str, str]]], str]:
         text = read_text(raw, source=str(path))
     except DecodeError as exc:
         raise ManifestError(str(exc)) from exc
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None:
         raise ManifestError(
             f"{path}: the manifest is empty; it needs a header row with 'file' and 'outlet'"
@@ -165,13 +171,14 @@ def _read_manifest(root: Path) -> tuple[list[tuple[int, dict[str, str]]], str]:
             f"{path}: line 1: missing column(s) {', '.join(missing)}; the manifest needs at least "
             f"'file' (path relative to {root}) and 'outlet' (found: {', '.join(names)})"
         )
-    rows = []
-    for i, row in enumerate(reader, start=2):
-        clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        if not any(clean.values()):
-            continue
-        rows.append((reader.line_num if reader.line_num else i, clean))
-    return rows, _sha256(raw)
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for i, row in enumerate(reader, start=2):
+            clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+            if any(clean.values()):
+                yield reader.line_num if reader.line_num else i, clean
+
+    return rows(), _sha256(raw)
 
 
 def _inside(root: str, rel: str, real_dirs: dict[str, str]) -> str | None:
@@ -519,7 +526,11 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
         )
     out = Discovery(root=root)
     root_s = str(root)
-    manifest: dict[str, tuple[int, dict[str, str]]] = {}
+    # file -> (line, id, metadata, the whole row for an export file): one row's fields are not
+    # kept as a dict per article
+    manifest: dict[str, tuple[int, str | None, tuple, dict[str, str] | None]] = {}
+    # articles of one outlet often share their metadata: one tuple for all of them
+    shared: dict[tuple, tuple] = {}
     if (root / MANIFEST).is_file():
         rows, out.manifest_hash = _read_manifest(root)
         seen_ids: dict[str, int] = {}
@@ -572,10 +583,10 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 )
                 continue
             seen_ids[aid] = line
-            manifest[key] = (line, row)
+            meta_t = tuple(sorted((k, v) for k, v in row.items() if k not in ("file", "id") and v))
+            export = os.path.splitext(key)[1].lower() in EXPORT_SUFFIXES
+            manifest[key] = (line, aid, shared.setdefault(meta_t, meta_t), row if export else None)
     hashes = _HashCache(root_s)
-    # articles of one outlet usually share their metadata: one tuple for all of them
-    shared: dict[tuple, tuple] = {}
     for full, rel in _walk(root_s):
         suffix = os.path.splitext(rel)[1].lower()
         listed = manifest.get(rel)
@@ -591,7 +602,7 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
             continue
         if suffix in EXPORT_SUFFIXES:
             _export_documents(
-                root, Path(full), EXPORT_SUFFIXES[suffix], listed[1] if listed else None, out
+                root, Path(full), EXPORT_SUFFIXES[suffix], listed[3] if listed else None, out
             )
             continue
         if suffix not in TEXT_SUFFIXES:
@@ -604,13 +615,10 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 )
             )
             continue
-        meta: dict[str, str]
         if listed:
-            meta = {k: v for k, v in listed[1].items() if k not in ("file", "id") and v != ""}
-            aid = listed[1].get("id") or rel
+            aid, meta = listed[1], listed[2]
         else:
-            meta = {"outlet": UNKNOWN_OUTLET}
-            aid = rel
+            aid, meta = rel, (("outlet", UNKNOWN_OUTLET),)
             if manifest or out.manifest_hash:
                 out.skipped.append(
                     Skip(
@@ -627,7 +635,7 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 file=rel,
                 format=TEXT_SUFFIXES[suffix],
                 content_hash=hashes.sha256(full, rel),
-                meta=shared.setdefault(m := tuple(sorted(meta.items())), m),
+                meta=meta,
                 path=full,
             )
         )
