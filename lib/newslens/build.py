@@ -443,7 +443,10 @@ def _read_document(doc: Document) -> tuple[str | None, str, bool, Skip | None]:
         try:
             return doc.text, "utf-8", False, None
         except OSError as exc:
-            problem = f"{doc.file}: cannot be read ({exc.strerror}); check its permissions"
+            problem = (
+                f"{doc.file}: cannot be read ({exc.strerror}); check it still exists and is "
+                "readable, then build again"
+            )
             return None, "", False, Skip(doc.file, doc.row, "unreadable", problem)
         except RecordChanged as exc:
             return None, "", False, Skip(doc.file, doc.row, "changed", str(exc))
@@ -975,7 +978,8 @@ def build(
         done_parts = {r["part"] for r in results}
         for batch in batches:
             pid = part_id([k for _, k in batch])
-            assert pid in done_parts, pid
+            if pid not in done_parts:  # every engine returns one result per batch
+                raise RuntimeError(f"build: no result for part {pid}; run the build again")
             for _, k in batch:
                 index[k] = pid
         del batches, results
