@@ -134,19 +134,7 @@ def article_inputs(corpus: newslens.corpus.Corpus) -> list[tuple[list[str], list
     bodies = dict(zip(corpus.articles["article_id"], corpus.articles["body"]))
     out = []
     for aid, part in corpus.quotes.groupby("article_id", sort=True):
-        spans = [
-            quotes.Span(
-                int(r.quote_id),
-                int(r.start),
-                int(r.end),
-                str(r.text),
-                int(r.paragraph_start),
-                int(r.paragraph_end),
-                str(r.mark),
-            )
-            for r in part.sort_values("quote_id").itertuples(index=False)
-        ]
-        out.append((str(bodies[aid]).split("\n\n"), spans))
+        out.append((str(bodies[aid]).split("\n\n"), quotes.spans_of(part)))
     return out
 
 

@@ -31,19 +31,7 @@ def _clear_memos() -> None:
         phrases._memo.clear()
 
 
-def _spans(part: pd.DataFrame) -> list[quotes.Span]:
-    return [
-        quotes.Span(
-            int(r.quote_id),
-            int(r.start),
-            int(r.end),
-            str(r.text),
-            int(r.paragraph_start),
-            int(r.paragraph_end),
-            str(r.mark),
-        )
-        for r in part.sort_values("quote_id").itertuples(index=False)
-    ]
+_spans = quotes.spans_of
 
 
 @pytest.fixture(scope="module")

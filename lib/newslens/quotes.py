@@ -357,31 +357,7 @@ class _Tokens:
         self, phrases: _Phrases, ranges: Sequence[tuple[int, int]]
     ) -> list[list[_Hit]]:
         """``finditer`` over each of ``ranges`` (in one pass for an article's sentences)."""
-        starts, ends, text = self.starts, self.ends, self.text
-        where, lengths = self._found.get(phrases) or self._phrase_starts(phrases)
-        n_where = len(where)
-        out: list[list[_Hit]] = []
-        for pos, endpos in ranges:
-            first = bisect_right(ends, pos)
-            last = bisect_left(starts, endpos) - 1
-            if (first < len(starts) and starts[first] < pos) or (last >= 0 and ends[last] > endpos):
-                out.append(self.finditer(phrases, pos, endpos))
-                continue
-            hits: list[_Hit] = []
-            nxt = first
-            for j in range(bisect_left(where, first), n_where):
-                i = where[j]
-                if i > last:
-                    break
-                if i < nxt:
-                    continue
-                for n in lengths[i]:
-                    if i + n - 1 <= last:
-                        hits.append(_Hit(text, starts[i], ends[i + n - 1]))
-                        nxt = i + n
-                        break
-            out.append(hits)
-        return out
+        return [self.finditer(phrases, pos, endpos) for pos, endpos in ranges]
 
     def _scan(self, phrases: _Phrases, first: int, last: int) -> list[_Hit]:
         """Phrases over words ``first..last``, left to right, each word in at most one."""
@@ -721,6 +697,30 @@ class _Sentence(NamedTuple):
     start: int
     end: int
     paragraph: int
+
+
+def spans_of(rows: pd.DataFrame) -> list[QuoteSpan]:
+    """The quote spans of one article's rows of the ``quotes`` table, in ``quote_id`` order
+    (what :func:`attribute` takes; no method, a conversion).
+
+    >>> import newslens
+    >>> c = newslens.load_corpus()
+    >>> first = c.quotes[c.quotes.article_id == c.quotes.article_id.iloc[0]]
+    >>> [s.quote_id for s in spans_of(first)][:3]
+    [0, 1, 2]
+    """
+    return [
+        Span(
+            int(r.quote_id),
+            int(r.start),
+            int(r.end),
+            str(r.text),
+            int(r.paragraph_start),
+            int(r.paragraph_end),
+            str(r.mark),
+        )
+        for r in rows.sort_values("quote_id").itertuples(index=False)
+    ]
 
 
 def mask_quotes(body: str, spans: Sequence[QuoteSpanLike]) -> str:
