@@ -27,14 +27,15 @@ Engines: ``local`` maps batches over a process pool; ``dask`` maps the same batc
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -50,11 +51,12 @@ from newslens.corpus import (
     SORT_KEYS,
     TABLES,
     Corpus,
-    Discovery,
+    DiscoveryIndex,
     Document,
     RecordChanged,
     Skip,
-    discover,
+    hash_entry,
+    scan,
 )
 
 EXPORT_FORMATS = frozenset(EXPORT_SUFFIXES.values())
@@ -811,44 +813,78 @@ def process_batch(batch: Sequence[tuple[Document, str]], params: BuildParams, st
 
 # --------------------------------------------------------------------------------------------
 # Engines
+#
+# An engine takes the batches as an iterator (each made from the on-disk index when it is due),
+# and calls ``record(keys, result)`` as each batch finishes; neither side holds the whole
+# corpus. ``in_flight`` bounds how many batches wait in memory for a worker.
+
+Batch = list[tuple[Document, str]]
+Record = Callable[[list[str], dict], None]
 
 
-def _batches(items: list[tuple[Document, str]], size: int) -> list[list[tuple[Document, str]]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _run_local(batches, params, store, workers, progress):
+def _run_local(
+    batches: Iterator[Batch],
+    n_batches: int,
+    total: int,
+    params,
+    store,
+    workers,
+    progress,
+    record: Record,
+) -> None:
     from tqdm import tqdm
 
-    results = []
-    bar = tqdm(
-        total=sum(len(b) for b in batches), unit="article", disable=not progress, desc="build"
-    )
-    if workers <= 1 or len(batches) <= 1:
-        for b in batches:
-            results.append(process_batch(b, params, store))
-            bar.update(len(b))
-    else:
+    bar = tqdm(total=total, unit="article", disable=not progress, desc="build")
+    try:
+        if workers <= 1 or n_batches <= 1:
+            for b in batches:
+                record([k for _, k in b], process_batch(b, params, store))
+                bar.update(len(b))
+            return
         import multiprocessing as mp
 
         ctx = mp.get_context("forkserver") if os.name == "posix" else mp.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = {pool.submit(process_batch, b, params, store): len(b) for b in batches}
-            for fut in as_completed(futures):
-                results.append(fut.result())
-                bar.update(futures[fut])
-    bar.close()
-    return results
+            pending: dict = {}
+
+            def submit() -> None:
+                b = next(batches, None)
+                if b is not None:
+                    pending[pool.submit(process_batch, b, params, store)] = [k for _, k in b]
+
+            for _ in range(4 * workers):  # enough queued to keep every worker busy
+                submit()
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    keys = pending.pop(fut)
+                    record(keys, fut.result())
+                    bar.update(len(keys))
+                    submit()
+    finally:
+        bar.close()
 
 
-def _run_dask(batches, params, store, workers, progress, scheduler):
+def _run_dask(
+    batches: Iterator[Batch],
+    n_batches: int,
+    total: int,
+    params,
+    store,
+    workers,
+    progress,
+    scheduler,
+    record: Record,
+) -> None:
     try:
-        import dask.bag as db
+        import dask.bag as dbag
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - optional engine
         raise ImportError(
             "engine='dask' needs dask and distributed: pip install 'dask[distributed]'"
         ) from exc
+    from tqdm import tqdm
+
     cluster = None
     if scheduler:
         client = Client(scheduler)
@@ -857,14 +893,22 @@ def _run_dask(batches, params, store, workers, progress, scheduler):
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
         )
         client = Client(cluster)
+    bar = tqdm(total=total, unit="article", disable=not progress, desc="build (dask)")
     try:
-        bag = db.from_sequence(batches, npartitions=max(1, len(batches)))
-        results = bag.map(process_batch, params=params, store=store).compute(scheduler=client)
+        # The batches go to the cluster in waves of a few per worker thread, so the client
+        # never holds the whole corpus (a bag is built from a list it keeps until computed).
+        wave = max(32, 4 * sum(client.nthreads().values()))
+        while chunk := list(itertools.islice(batches, wave)):
+            bag = dbag.from_sequence(chunk, npartitions=len(chunk))
+            results = bag.map(process_batch, params=params, store=store).compute(scheduler=client)
+            for b, r in zip(chunk, results, strict=True):
+                record([k for _, k in b], r)
+                bar.update(len(b))
     finally:
+        bar.close()
         client.close()
         if cluster is not None:
             cluster.close()
-    return list(results)
 
 
 # --------------------------------------------------------------------------------------------
@@ -898,6 +942,11 @@ def build(
 ) -> Corpus:
     """Build the tables of a corpus into a parquet dataset and return the :class:`Corpus`.
 
+    The corpus is listed into an on-disk index (:func:`newslens.corpus.scan`) and streamed from
+    it in batches, so the main process holds the same few MiB whatever the corpus size: cache
+    keys, the store's contents and the plan of what to process are SQLite tables next to the
+    listing, not Python objects.
+
     Args:
         path: the corpus folder (None = the embedded sample corpus).
         out: where to write the tables (a folder per table); default a folder under the cache.
@@ -927,24 +976,100 @@ def build(
     if unknown:
         raise ValueError(f"unknown build parameter(s) {unknown}; valid: {sorted(valid)}")
     bparams = BuildParams(**params)
-    found: Discovery = discover(path)
+    with scan(path) as found:
+        return _build(
+            found,
+            bparams,
+            out=out,
+            engine=engine,
+            workers=workers,
+            scheduler=scheduler,
+            batch_size=batch_size,
+            rebuild=rebuild,
+            progress=progress,
+            store=store,
+        )
+
+
+def _key_documents(found: DiscoveryIndex, params: BuildParams) -> tuple[str, str]:
+    """Key every document into the index (table ``keys``); return (corpus key, corpus hash).
+
+    The corpus key hashes the sorted document keys, the manifest and the skipped rows; the
+    corpus hash is :func:`newslens.corpus.corpus_hash`, computed in the same pass.
+    """
+    db = found.db
+    settings = settings_hash(params)
+    db.execute("CREATE TABLE keys(seq INTEGER PRIMARY KEY, key TEXT NOT NULL)")
+    chash = hashlib.sha256(found.manifest_hash.encode())
+    rows: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        with db:
+            db.executemany("INSERT INTO keys VALUES (?, ?)", rows)
+        rows.clear()
+
+    for seq, doc in found.documents(with_seq=True):
+        rows.append((seq, doc_key(doc, params, settings=settings)))
+        chash.update(hash_entry(doc))
+        if len(rows) >= 5000:
+            flush()
+    flush()
+    db.execute("CREATE INDEX keys_key ON keys(key)")
+    ckey = hashlib.sha256(f"{FORMAT_VERSION}|{found.manifest_hash}".encode())
+    for (k,) in db.execute("SELECT DISTINCT key FROM keys ORDER BY key"):
+        ckey.update(k.encode() + b"\n")
+    for s in found.skipped():
+        ckey.update(json.dumps(asdict(s)).encode())
+    return ckey.hexdigest()[:32], chash.hexdigest()[:16]
+
+
+def _index_store(db, store_dir: Path) -> None:
+    """Table ``stored(key, part)``: which part of the store already holds each key of this
+    corpus (the store may hold other corpora: only this one's keys are kept)."""
+    for kf in store_dir.glob("*/_keys.json"):
+        try:
+            part_keys = json.loads(kf.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        pid = kf.parent.name
+        with db:
+            db.executemany(
+                "INSERT OR IGNORE INTO stored SELECT ?, ? "
+                "WHERE EXISTS (SELECT 1 FROM keys WHERE key = ?)",
+                ((k, pid, k) for k in part_keys if isinstance(k, str)),
+            )
+
+
+def _todo_batches(found: DiscoveryIndex, n_todo: int, size: int) -> Iterator[Batch]:
+    """The documents to process, in article id order, ``size`` at a time."""
+    for lo in range(1, n_todo + 1, size):
+        rows = found.db.execute(
+            "SELECT d.doc, k.key FROM todo t JOIN docs d ON d.seq = t.seq "
+            "JOIN keys k ON k.seq = t.seq WHERE t.n BETWEEN ? AND ? ORDER BY t.n",
+            (lo, lo + size - 1),
+        ).fetchall()
+        yield [(found.unpack(doc), key) for doc, key in rows]
+
+
+def _build(
+    found: DiscoveryIndex,
+    bparams: BuildParams,
+    *,
+    out,
+    engine: str,
+    workers: int | None,
+    scheduler: str | None,
+    batch_size: int,
+    rebuild: bool,
+    progress: bool,
+    store,
+) -> Corpus:
     root = found.root
+    db = found.db
     store_dir = Path(store) if store else paths.cache_dir() / "store"
     store_dir.mkdir(parents=True, exist_ok=True)
     out_dir = Path(out).expanduser().resolve() if out else _default_out(root)
-
-    settings = settings_hash(bparams)
-    keyed = [(doc, doc_key(doc, bparams, settings=settings)) for doc in found.documents]
-    keys = {k for _, k in keyed}
-    corpus_key = hashlib.sha256(
-        json.dumps([sorted(keys), found.manifest_hash, [asdict(s) for s in found.skipped]]).encode()
-    ).hexdigest()[:32]
-    chash = hashlib.sha256(found.manifest_hash.encode())
-    for doc in found.documents:
-        chash.update(
-            json.dumps([doc.article_id, doc.file, doc.row, doc.content_hash, doc.meta]).encode()
-        )
-    chash_s = chash.hexdigest()[:16]
+    corpus_key, chash_s = _key_documents(found, bparams)
 
     manifest_path = out_dir / "_corpus.json"
     if not rebuild and manifest_path.is_file():
@@ -955,47 +1080,82 @@ def build(
         if done.get("key") == corpus_key and all((out_dir / t).is_dir() for t in TABLES):
             return Corpus(root=root, tables_dir=out_dir, key=corpus_key, hash=chash_s)
 
-    # Which parts already hold which keys.
-    index: dict[str, str] = {}
+    # Which parts already hold which keys, and what is left to process (in id order).
+    db.executescript(
+        """
+        CREATE TABLE stored(key TEXT PRIMARY KEY, part TEXT NOT NULL);
+        CREATE TABLE todo(n INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
+        """
+    )
     if not rebuild:
-        for kf in store_dir.glob("*/_keys.json"):
-            try:
-                for k in json.loads(kf.read_text()):
-                    if k in keys:  # the store may hold other corpora: index only this one
-                        index.setdefault(k, kf.parent.name)
-            except (OSError, json.JSONDecodeError):
-                continue
-    todo = [dk for dk in keyed if dk[1] not in index]  # the same pairs, no copies
+        _index_store(db, store_dir)
+    with db:
+        db.execute(
+            "INSERT INTO todo(seq) SELECT k.seq FROM keys k JOIN docs d ON d.seq = k.seq "
+            "WHERE k.key NOT IN (SELECT key FROM stored) ORDER BY d.aid, d.seq"
+        )
+    (n_todo,) = db.execute("SELECT count(*) FROM todo").fetchone()
     started = time.perf_counter()
-    if todo:
+    if n_todo:
         if workers is None:
-            workers = (os.cpu_count() or 1) if len(todo) >= 4 * batch_size else 1
-        batches = _batches(todo, batch_size)
-        if engine == "dask":
-            results = _run_dask(batches, bparams, str(store_dir), workers, progress, scheduler)
-        else:
-            results = _run_local(batches, bparams, str(store_dir), workers, progress)
-        done_parts = {r["part"] for r in results}
-        for batch in batches:
-            pid = part_id([k for _, k in batch])
-            if pid not in done_parts:  # every engine returns one result per batch
+            workers = (os.cpu_count() or 1) if n_todo >= 4 * batch_size else 1
+        n_batches = -(-n_todo // batch_size)
+        made: list[tuple[str, str]] = []
+
+        def record(keys: list[str], result: dict) -> None:
+            pid = part_id(keys)
+            if result.get("part") != pid:  # every engine returns one result per batch
                 raise RuntimeError(f"build: no result for part {pid}; run the build again")
-            for _, k in batch:
-                index[k] = pid
-        del batches, results
+            made.extend((k, pid) for k in keys)
+            if len(made) >= 5000:
+                save()
+
+        def save() -> None:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO stored VALUES (?, ?)", made)
+            made.clear()
+
+        batches = _todo_batches(found, n_todo, batch_size)
+        if engine == "dask":
+            _run_dask(
+                batches,
+                n_batches,
+                n_todo,
+                bparams,
+                str(store_dir),
+                workers,
+                progress,
+                scheduler,
+                record,
+            )
+        else:
+            _run_local(
+                batches, n_batches, n_todo, bparams, str(store_dir), workers, progress, record
+            )
+        save()
     elapsed = time.perf_counter() - started
+    (missing,) = db.execute(
+        "SELECT count(*) FROM keys WHERE key NOT IN (SELECT key FROM stored)"
+    ).fetchone()
+    if missing:
+        raise RuntimeError(
+            f"build: {missing} articles have no part in {store_dir}; run the build again"
+        )
 
     # Assemble the dataset: hard links to whole parts, filtered copies of partly used ones.
-    parts: dict[str, list[str]] = {}
-    for k in sorted(keys):
-        parts.setdefault(index[k], []).append(k)
     # A private temporary folder: two builds of the same corpus at once (two notebooks in
     # JupyterLab, say) must not write into each other's half-built dataset.
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp_out = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     for t in TABLES:
         (tmp_out / t).mkdir(parents=True)
-    for pid, pkeys in sorted(parts.items()):
+    n_parts = 0
+    rows = db.execute(
+        "SELECT part, key FROM stored WHERE key IN (SELECT key FROM keys) ORDER BY part, key"
+    )
+    for pid, group in itertools.groupby(rows, key=lambda r: r[0]):
+        pkeys = [k for _, k in group]
+        n_parts += 1
         part_keys = set(json.loads((store_dir / pid / "_keys.json").read_text()))
         whole = part_keys == set(pkeys)
         for t in TABLES:
@@ -1005,18 +1165,15 @@ def build(
                 _link(src, dst)
             else:
                 tbl = pq.read_table(src)
-                mask = pa.compute.is_in(tbl["_doc_key"], value_set=pa.array(sorted(pkeys)))
+                mask = pa.compute.is_in(tbl["_doc_key"], value_set=pa.array(pkeys))
                 pq.write_table(tbl.filter(mask), dst, compression="zstd")
-    disc = _Columns()
-    for s in found.skipped:
-        disc.add("skipped", _doc_key="", **asdict(s))
-    pq.write_table(disc.to_arrow("skipped"), tmp_out / "skipped" / "part-discovery.parquet")
+    _write_skipped(found, tmp_out / "skipped" / "part-discovery.parquet")
     info = {
         "key": corpus_key,
         "hash": chash_s,
         "root": str(root),
-        "articles": len(keyed),
-        "parts": sorted(parts),
+        "articles": found.n_documents,
+        "parts": n_parts,
         "params": asdict(bparams),
         # what the cached attributions and frames were made with, so quotes.table and
         # framing.tag_sentences can tell whether they may reuse them
@@ -1026,13 +1183,27 @@ def build(
             "verbs": _file_hash(bparams.verbs or str(paths.PACKAGE_DATA / "reporting_verbs.yml")),
         },
         "version": newslens.__version__,
-        "processed": len(todo),
+        "processed": n_todo,
         "seconds": round(elapsed, 3),
         "engine": engine,
     }
     (tmp_out / "_corpus.json").write_text(json.dumps(info, indent=2, sort_keys=True))
     _swap_in(tmp_out, out_dir, corpus_key)
     return Corpus(root=root, tables_dir=out_dir, key=corpus_key, hash=chash_s)
+
+
+def _write_skipped(found: DiscoveryIndex, dst: Path) -> None:
+    """The discovery's skipped rows as one parquet file, written a chunk at a time."""
+    with pq.ParquetWriter(dst, SCHEMAS["skipped"]) as writer:
+        chunk = _Columns()
+        n = 0
+        for s in itertools.chain(found.skipped(), [None]):
+            if s is not None:
+                chunk.add("skipped", _doc_key="", **asdict(s))
+                n += 1
+            if n and (s is None or n >= 10000):
+                writer.write_table(chunk.to_arrow("skipped"))
+                chunk, n = _Columns(), 0
 
 
 def _swap_in(new: Path, out_dir: Path, key: str) -> None:

@@ -28,6 +28,8 @@ import hashlib
 import io
 import json
 import os
+import pickle
+import sqlite3
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -124,12 +126,244 @@ class Skip:
 
 @dataclass
 class Discovery:
-    """What a corpus folder holds: documents to process and problems found on the way."""
+    """What a corpus folder holds: documents to process and problems found on the way.
+
+    The in-memory form, for small corpora and tests; a build lists the corpus into a
+    :class:`DiscoveryIndex` on disk instead, which it streams in batches.
+    """
 
     root: Path
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     manifest_hash: str = ""
+
+
+_DOC_FIELDS = Document.__slots__
+_CHUNK = 5000  # rows written to or read from the index at a time
+# SQLite page cache of an index, in KiB: what listing a corpus holds in memory whatever its size
+# (the rest of the index lives in a temporary file that SQLite deletes on close).
+INDEX_CACHE_KIB = 8192
+
+
+def _b(s: str) -> bytes:
+    """A string as the bytes an index stores and sorts it by.
+
+    SQLite compares BLOBs with memcmp, and UTF-8 bytes compare in code-point order, the order
+    Python sorts ``str`` by; ``surrogatepass`` keeps the lone surrogates that undecodable file
+    names carry (and that plain UTF-8 refuses) in that order too.
+    """
+    return s.encode("utf-8", "surrogatepass")
+
+
+def _valid(s: str) -> str:
+    """``s`` with every lone surrogate replaced by U+FFFD.
+
+    Lone surrogates are what Python makes of a file name that is not UTF-8 (``os.walk``'s
+    surrogateescape) and of a ``\\ud800`` escape in JSON; they cannot be hashed as UTF-8 or
+    stored in parquet, so one such name or row would sink a whole batch.
+    """
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _pack(doc: Document) -> bytes:
+    return pickle.dumps(tuple(getattr(doc, f) for f in _DOC_FIELDS), protocol=5)
+
+
+def _unpack(blob: bytes) -> Document:
+    return Document(*pickle.loads(blob))
+
+
+class DiscoveryIndex:
+    """What a corpus folder holds, listed on disk: the streaming form of :class:`Discovery`.
+
+    Documents, skipped rows and the manifest's rows go into a private temporary SQLite database
+    rather than Python lists, so listing a corpus of a million articles holds the same few MiB
+    as listing five: SQLite keeps at most :data:`INDEX_CACHE_KIB` of pages in memory, spills the
+    rest (and its sorts) to a temporary file, and deletes that file when the index closes.
+    Documents come back sorted by article id and skipped rows by (file, line, reason), the
+    orders :func:`discover` gives; ties keep the order they were found in.
+
+    Use it as a context manager (:func:`scan` returns one). ``db`` is open to the build, which
+    keeps its cache keys in tables of its own next to ``docs`` (``seq``, ``aid``, ``doc``).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.manifest_hash = ""
+        self.has_manifest = False
+        # "" = a private on-disk database, removed by SQLite when the connection closes
+        self.db = sqlite3.connect("")
+        for pragma in (
+            "journal_mode=OFF",
+            "synchronous=OFF",
+            "temp_store=FILE",
+            f"cache_size=-{INDEX_CACHE_KIB}",
+        ):
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.executescript(
+            """
+            CREATE TABLE docs(seq INTEGER PRIMARY KEY, aid BLOB NOT NULL, doc BLOB NOT NULL);
+            CREATE TABLE skips(seq INTEGER PRIMARY KEY, file BLOB, line INTEGER, reason BLOB,
+                               skip BLOB);
+            CREATE TABLE manifest(rel BLOB PRIMARY KEY, line INTEGER, aid BLOB UNIQUE,
+                                  meta BLOB, row BLOB);
+            """
+        )
+        self._docs: list[tuple[bytes, bytes]] = []
+        self._skips: list[tuple] = []
+        self.n_documents = 0
+        self.n_skipped = 0
+
+    def __enter__(self) -> DiscoveryIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- filling it
+
+    def add(self, doc: Document) -> None:
+        self._docs.append((_b(doc.article_id), _pack(doc)))
+        self.n_documents += 1
+        if len(self._docs) >= _CHUNK:
+            self._flush()
+
+    def skip(self, s: Skip) -> None:
+        if _valid(s.file) != s.file or _valid(s.detail) != s.detail:  # an undecodable name
+            s = replace(s, file=_valid(s.file), detail=_valid(s.detail))
+        line = s.line if s.line is not None else -1
+        self._skips.append((_b(s.file), line, _b(s.reason), pickle.dumps(s, protocol=5)))
+        self.n_skipped += 1
+        if len(self._skips) >= _CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        with self.db:
+            if self._docs:
+                self.db.executemany("INSERT INTO docs(aid, doc) VALUES (?, ?)", self._docs)
+            if self._skips:
+                self.db.executemany(
+                    "INSERT INTO skips(file, line, reason, skip) VALUES (?, ?, ?, ?)", self._skips
+                )
+        self._docs.clear()
+        self._skips.clear()
+
+    def _finish(self) -> None:
+        """Make article ids unique (the first keeps its id), then index the sort orders."""
+        self._flush()
+        (dupes,) = self.db.execute(
+            "SELECT EXISTS(SELECT 1 FROM docs GROUP BY aid HAVING count(*) > 1)"
+        ).fetchone()
+        if dupes:
+            self._rename_duplicate_ids()
+        self.db.executescript(
+            """
+            CREATE INDEX docs_order ON docs(aid, seq);
+            CREATE INDEX skips_order ON skips(file, line, reason, seq);
+            DROP TABLE manifest;
+            """
+        )
+
+    def _rename_duplicate_ids(self) -> None:
+        # In the order documents were found: an id seen before is renamed, and the new id is
+        # taken too (what a dict of ids did, on disk).
+        self.db.execute("CREATE TEMP TABLE ids(aid BLOB PRIMARY KEY)")
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT seq, aid, doc FROM docs WHERE seq > ? ORDER BY seq LIMIT ?", (last, _CHUNK)
+            ).fetchall()
+            if not rows:
+                break
+            renamed = []
+            for seq, aid, blob in rows:
+                cur = self.db.execute("INSERT OR IGNORE INTO ids VALUES (?)", (aid,))
+                if cur.rowcount == 0:
+                    doc = _unpack(blob)
+                    new_id = f"{doc.article_id}@{doc.file}#{doc.row or 0}"
+                    self.skip(
+                        Skip(
+                            doc.file,
+                            doc.row,
+                            "duplicate-id",
+                            f"{doc.file}: id '{doc.article_id}' is used twice; renamed to '{new_id}'",
+                            kept=True,
+                        )
+                    )
+                    doc = replace(doc, article_id=new_id)
+                    renamed.append((_b(new_id), _pack(doc), seq))
+                    self.db.execute("INSERT OR IGNORE INTO ids VALUES (?)", (_b(new_id),))
+            with self.db:
+                self.db.executemany("UPDATE docs SET aid = ?, doc = ? WHERE seq = ?", renamed)
+            last = rows[-1][0]
+        self.db.execute("DROP TABLE ids")
+        self._flush()
+
+    # -- reading it back
+
+    def documents(self, *, with_seq: bool = False) -> Iterator:
+        """Every document, sorted by article id (``(seq, document)`` pairs with ``with_seq``;
+        ``seq`` is the document's row in ``docs``)."""
+        cur = self.db.execute("SELECT seq, doc FROM docs ORDER BY aid, seq")
+        while rows := cur.fetchmany(_CHUNK):
+            for seq, blob in rows:
+                yield (seq, _unpack(blob)) if with_seq else _unpack(blob)
+
+    def skipped(self) -> Iterator[Skip]:
+        """Every skipped row, sorted by (file, line, reason)."""
+        cur = self.db.execute("SELECT skip FROM skips ORDER BY file, line, reason, seq")
+        while rows := cur.fetchmany(_CHUNK):
+            for (blob,) in rows:
+                yield pickle.loads(blob)
+
+    @staticmethod
+    def unpack(blob: bytes) -> Document:
+        """The document stored as ``docs.doc``."""
+        return _unpack(blob)
+
+    # -- the manifest, while listing
+
+    def _manifest_row(
+        self, rel: str, line: int, aid: str, meta: tuple, row: dict | None
+    ) -> int | None:
+        """Record a manifest row; None, or the line that already lists this file or id."""
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO manifest VALUES (?, ?, ?, ?, ?)",
+            (
+                _b(rel),
+                line,
+                _b(aid),
+                pickle.dumps(meta, protocol=5),
+                None if row is None else pickle.dumps(row, protocol=5),
+            ),
+        )
+        if cur.rowcount:
+            return None
+        hit = self.db.execute("SELECT line FROM manifest WHERE rel = ?", (_b(rel),)).fetchone()
+        if hit is None:
+            hit = self.db.execute("SELECT line FROM manifest WHERE aid = ?", (_b(aid),)).fetchone()
+        return hit[0]
+
+    def _listed(self, rel: str) -> tuple[str, tuple, dict | None] | None:
+        """(id, metadata, the whole row for an export file) of a file the manifest lists."""
+        hit = self.db.execute(
+            "SELECT aid, meta, row FROM manifest WHERE rel = ?", (_b(rel),)
+        ).fetchone()
+        if hit is None:
+            return None
+        aid, meta, row = hit
+        return (
+            aid.decode("utf-8", "surrogatepass"),
+            pickle.loads(meta),
+            None if row is None else pickle.loads(row),
+        )
 
 
 def _sha256(data: bytes) -> str:
@@ -221,39 +455,91 @@ def _walk(root: str) -> Iterator[tuple[str, str]]:
 
 class _HashCache:
     """sha256 of corpus files keyed by (size, mtime_ns), like git's index: a rerun over an
-    unchanged corpus of 100,000 files reads none of them. Stored under the cache folder; a
-    read-only cache just means every file is hashed."""
+    unchanged corpus of 100,000 files reads none of them.
 
-    def __init__(self, root: str) -> None:
+    Stored as a small SQLite file under the cache folder and looked up file by file, so neither
+    side holds an entry per file in memory; the entries of this listing collect in the index
+    (``seen``) and replace the file at the end when anything changed. A read-only cache just
+    means every file is hashed.
+    """
+
+    def __init__(self, root: str, index: DiscoveryIndex) -> None:
         tag = hashlib.sha256(root.encode()).hexdigest()[:16]
-        self.path = paths.cache_dir() / "hashes" / f"{tag}.json"
-        try:
-            self.entries: dict[str, list] = json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            self.entries = {}
-        self.seen: dict[str, list] = {}
+        self.path = paths.cache_dir() / "hashes" / f"{tag}.sqlite"
+        self.index = index
+        self.old: sqlite3.Connection | None = None
+        self.n_old = 0
+        if self.path.is_file():
+            try:
+                self.old = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+                (self.n_old,) = self.old.execute("SELECT count(*) FROM files").fetchone()
+            except sqlite3.Error:
+                self.old = None
+        index.db.execute(
+            "CREATE TABLE seen(rel BLOB PRIMARY KEY, size INTEGER, mtime INTEGER, digest TEXT)"
+        )
+        self.rows: list[tuple] = []
+        self.changed = False
 
     def sha256(self, full: str, rel: str) -> str:
         st = os.stat(full)
-        hit = self.entries.get(rel)
-        if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
-            self.seen[rel] = hit
-            return hit[2]
-        with open(full, "rb") as f:
-            digest = hashlib.sha256(f.read()).hexdigest()
-        self.seen[rel] = [st.st_size, st.st_mtime_ns, digest]
+        key = _b(rel)
+        hit = None
+        if self.old is not None:
+            try:
+                hit = self.old.execute(
+                    "SELECT digest FROM files WHERE rel = ? AND size = ? AND mtime = ?",
+                    (key, st.st_size, st.st_mtime_ns),
+                ).fetchone()
+            except sqlite3.Error:
+                self.old = None
+        if hit is not None:
+            digest = hit[0]
+        else:
+            with open(full, "rb") as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+            self.changed = True
+        self.rows.append((key, st.st_size, st.st_mtime_ns, digest))
+        if len(self.rows) >= _CHUNK:
+            self._flush()
         return digest
 
+    def _flush(self) -> None:
+        with self.index.db:
+            self.index.db.executemany("INSERT OR REPLACE INTO seen VALUES (?, ?, ?, ?)", self.rows)
+        self.rows.clear()
+
     def save(self) -> None:
-        if self.seen == self.entries:
+        """Replace the stored hashes by this listing's when a file was added, changed or gone."""
+        self._flush()
+        if self.old is not None:
+            self.old.close()
+        db = self.index.db
+        (n_seen,) = db.execute("SELECT count(*) FROM seen").fetchone()
+        if not self.changed and n_seen == self.n_old:
             return
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.seen, separators=(",", ":")))
+            tmp.unlink(missing_ok=True)
+            new = sqlite3.connect(tmp)
+            try:
+                new.execute("PRAGMA journal_mode=OFF")
+                new.execute(
+                    "CREATE TABLE files(rel BLOB PRIMARY KEY, size INTEGER, mtime INTEGER, "
+                    "digest TEXT)"
+                )
+                cur = db.execute("SELECT rel, size, mtime, digest FROM seen")
+                while rows := cur.fetchmany(_CHUNK):
+                    new.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", rows)
+                new.commit()
+            finally:
+                new.close()
             os.replace(tmp, self.path)
-        except OSError:
-            pass
+        except (OSError, sqlite3.Error):
+            tmp.unlink(missing_ok=True)
+        finally:
+            db.execute("DROP TABLE seen")
 
 
 def _pick_key(row: dict[str, str], names: tuple[str, ...]) -> str | None:
@@ -299,7 +585,7 @@ def _record_text(chunk: bytes, fmt: str, column: str | int | None, encoding: str
             )
     except (UnicodeDecodeError, ValueError, csv.Error):
         return None
-    return value if isinstance(value, str) else None
+    return _valid(value) if isinstance(value, str) else None
 
 
 def _line_spans(data: bytes, lines: int, *, keepends: bool) -> list[tuple[int, int]] | None:
@@ -425,19 +711,18 @@ def _export_rows(path: Path, fmt: str, info: dict) -> Iterator[Row]:
 
 
 def _export_documents(
-    root: Path, path: Path, fmt: str, manifest_meta: dict[str, str] | None, out: Discovery
+    root: Path, path: Path, fmt: str, manifest_meta: dict[str, str] | None, out: DiscoveryIndex
 ) -> None:
-    rel = _rel(path, root)
+    rel = _valid(_rel(path, root))
     base_outlet = (manifest_meta or {}).get("outlet") or None
     text_col_seen = False
     info: dict = {}
     for row, record, error, span, chunk in _export_rows(path, fmt, info):
         if error:
-            out.skipped.append(
-                Skip(rel, row or None, "bad-record" if row else "undecodable", error)
-            )
+            out.skip(Skip(rel, row or None, "bad-record" if row else "undecodable", error))
             continue
         assert record is not None
+        record = {_valid(str(k)): _valid(v) if isinstance(v, str) else v for k, v in record.items()}
         strings = {k: v for k, v in record.items() if isinstance(v, str)}
         text_key = _pick_key(strings, TEXT_COLUMNS)
         text = None if text_key is None else str(strings[text_key])
@@ -450,7 +735,7 @@ def _export_documents(
                 )
             else:
                 detail = f"{rel}: row {row}: the text is empty"
-            out.skipped.append(Skip(rel, row, "empty", detail))
+            out.skip(Skip(rel, row, "empty", detail))
             continue
         text_col_seen = True
         flat = {
@@ -487,7 +772,7 @@ def _export_documents(
             column = len(names) - 1 - names[::-1].index(text_key)
         if span is not None and _record_text(chunk, fmt, column, info["encoding"]) != text:
             span = None
-        out.documents.append(
+        out.add(
             Document(
                 article_id=article_id,
                 file=rel,
@@ -504,16 +789,7 @@ def _export_documents(
         )
 
 
-def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
-    """List the documents of a corpus folder and everything that could not be used.
-
-    Args:
-        path: the corpus folder; None means the embedded sample corpus.
-
-    Raises:
-        FileNotFoundError: the folder does not exist.
-        ManifestError: the manifest exists but lacks ``file`` or ``outlet``.
-    """
+def _corpus_root(path: str | os.PathLike[str] | None) -> Path:
     root = Path(path).expanduser().resolve() if path is not None else paths.sample_corpus()
     if not root.is_dir():
         if root.is_file():
@@ -524,22 +800,47 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
         raise FileNotFoundError(
             f"corpus folder {root} does not exist; pass the folder holding your articles"
         )
-    out = Discovery(root=root)
+    return root
+
+
+def scan(path: str | os.PathLike[str] | None = None, *, warn: bool = True) -> DiscoveryIndex:
+    """List the documents of a corpus folder and everything that could not be used, on disk.
+
+    The streaming form of :func:`discover`: the listing goes into a :class:`DiscoveryIndex`
+    (close it, or use it as a context manager), so its memory does not grow with the corpus.
+
+    Args:
+        path: the corpus folder; None means the embedded sample corpus.
+        warn: print a warning for every skipped row (sorted by file, line and reason).
+
+    Raises:
+        FileNotFoundError: the folder does not exist.
+        ManifestError: the manifest exists but lacks ``file`` or ``outlet``.
+    """
+    root = _corpus_root(path)
+    out = DiscoveryIndex(root)
+    try:
+        _list(root, out)
+        if warn:
+            for s in out.skipped():
+                _warn(s.detail)
+    except BaseException:
+        out.close()
+        raise
+    return out
+
+
+def _list(root: Path, out: DiscoveryIndex) -> None:
     root_s = str(root)
-    # file -> (line, id, metadata, the whole row for an export file): one row's fields are not
-    # kept as a dict per article
-    manifest: dict[str, tuple[int, str | None, tuple, dict[str, str] | None]] = {}
-    # articles of one outlet often share their metadata: one tuple for all of them
-    shared: dict[tuple, tuple] = {}
     if (root / MANIFEST).is_file():
         rows, out.manifest_hash = _read_manifest(root)
-        seen_ids: dict[str, int] = {}
-        real_dirs: dict[str, str] = {}
+        out.has_manifest = True
+        real_dirs: dict[str, str] = {}  # one entry per folder, not per file
         for line, row in rows:
             rel = row.get("file", "")
             target = _inside(root_s, rel, real_dirs)
             if not rel:
-                out.skipped.append(
+                out.skip(
                     Skip(
                         MANIFEST,
                         line,
@@ -549,7 +850,7 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 )
                 continue
             if target is None:
-                out.skipped.append(
+                out.skip(
                     Skip(
                         rel,
                         line,
@@ -560,7 +861,7 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 )
                 continue
             if not os.path.isfile(target):
-                out.skipped.append(
+                out.skip(
                     Skip(
                         rel,
                         line,
@@ -571,9 +872,11 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 continue
             key = target[len(root_s) + 1 :].replace(os.sep, "/")
             aid = row.get("id") or key
-            if key in manifest or aid in seen_ids:
-                first = manifest[key][0] if key in manifest else seen_ids[aid]
-                out.skipped.append(
+            meta_t = tuple(sorted((k, v) for k, v in row.items() if k not in ("file", "id") and v))
+            export = os.path.splitext(key)[1].lower() in EXPORT_SUFFIXES
+            first = out._manifest_row(key, line, aid, meta_t, row if export else None)
+            if first is not None:
+                out.skip(
                     Skip(
                         key,
                         line,
@@ -581,17 +884,23 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                         f"{MANIFEST}: line {line}: '{key}' (id '{aid}') is already listed on line {first}; row ignored",
                     )
                 )
-                continue
-            seen_ids[aid] = line
-            meta_t = tuple(sorted((k, v) for k, v in row.items() if k not in ("file", "id") and v))
-            export = os.path.splitext(key)[1].lower() in EXPORT_SUFFIXES
-            manifest[key] = (line, aid, shared.setdefault(meta_t, meta_t), row if export else None)
-    hashes = _HashCache(root_s)
-    for full, rel in _walk(root_s):
+    hashes = _HashCache(root_s, out)
+    for full, raw in _walk(root_s):
+        rel = _valid(raw)
+        if rel != raw:
+            out.skip(
+                Skip(
+                    rel,
+                    None,
+                    "bad-name",
+                    f"{rel}: the file name is not valid UTF-8, so it is shown with U+FFFD in "
+                    "its place; kept (rename the file to keep its name in the tables)",
+                    kept=True,
+                )
+            )
         suffix = os.path.splitext(rel)[1].lower()
-        listed = manifest.get(rel)
         if os.path.islink(full) and not os.path.realpath(full).startswith(root_s + os.sep):
-            out.skipped.append(
+            out.skip(
                 Skip(
                     rel,
                     None,
@@ -600,13 +909,14 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                 )
             )
             continue
+        listed = out._listed(rel) if out.has_manifest else None
         if suffix in EXPORT_SUFFIXES:
             _export_documents(
-                root, Path(full), EXPORT_SUFFIXES[suffix], listed[3] if listed else None, out
+                root, Path(full), EXPORT_SUFFIXES[suffix], listed[2] if listed else None, out
             )
             continue
         if suffix not in TEXT_SUFFIXES:
-            out.skipped.append(
+            out.skip(
                 Skip(
                     rel,
                     None,
@@ -616,11 +926,11 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
             )
             continue
         if listed:
-            aid, meta = listed[1], listed[2]
+            aid, meta = listed[0], listed[1]
         else:
             aid, meta = rel, (("outlet", UNKNOWN_OUTLET),)
-            if manifest or out.manifest_hash:
-                out.skipped.append(
+            if out.has_manifest:
+                out.skip(
                     Skip(
                         rel,
                         None,
@@ -629,38 +939,40 @@ def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
                         kept=True,
                     )
                 )
-        out.documents.append(
+        out.add(
             Document(
                 article_id=aid,
                 file=rel,
                 format=TEXT_SUFFIXES[suffix],
-                content_hash=hashes.sha256(full, rel),
+                content_hash=hashes.sha256(full, raw),
                 meta=meta,
                 path=full,
             )
         )
     hashes.save()
-    ids: dict[str, int] = {}
-    for i, doc in enumerate(out.documents):
-        if doc.article_id in ids:
-            # Two export rows (or a row and a file) share an id: keep both, make the id unique.
-            new_id = f"{doc.article_id}@{doc.file}#{doc.row or 0}"
-            out.skipped.append(
-                Skip(
-                    doc.file,
-                    doc.row,
-                    "duplicate-id",
-                    f"{doc.file}: id '{doc.article_id}' is used twice; renamed to '{new_id}'",
-                    kept=True,
-                )
-            )
-            out.documents[i] = replace(doc, article_id=new_id)
-        ids[out.documents[i].article_id] = i
-    out.documents.sort(key=lambda d: d.article_id)
-    out.skipped.sort(key=lambda s: (s.file, s.line if s.line is not None else -1, s.reason))
-    for s in out.skipped:
-        _warn(s.detail)
-    return out
+    out._finish()
+
+
+def discover(path: str | os.PathLike[str] | None = None) -> Discovery:
+    """List the documents of a corpus folder and everything that could not be used.
+
+    The documents are sorted by article id and the skipped rows by (file, line, reason). This
+    holds the whole listing in memory; :func:`scan` streams it from disk.
+
+    Args:
+        path: the corpus folder; None means the embedded sample corpus.
+
+    Raises:
+        FileNotFoundError: the folder does not exist.
+        ManifestError: the manifest exists but lacks ``file`` or ``outlet``.
+    """
+    with scan(path) as found:
+        return Discovery(
+            root=found.root,
+            documents=list(found.documents()),
+            skipped=list(found.skipped()),
+            manifest_hash=found.manifest_hash,
+        )
 
 
 def corpus_hash(path: str | os.PathLike[str] | None = None) -> str:
@@ -668,13 +980,16 @@ def corpus_hash(path: str | os.PathLike[str] | None = None) -> str:
 
     Two folders with the same articles and manifest have the same hash wherever they live.
     """
-    found = discover(path)
-    h = hashlib.sha256(found.manifest_hash.encode())
-    for doc in found.documents:
-        h.update(
-            json.dumps([doc.article_id, doc.file, doc.row, doc.content_hash, doc.meta]).encode()
-        )
+    with scan(path, warn=False) as found:
+        h = hashlib.sha256(found.manifest_hash.encode())
+        for doc in found.documents():
+            h.update(hash_entry(doc))
     return h.hexdigest()[:16]
+
+
+def hash_entry(doc: Document) -> bytes:
+    """What :func:`corpus_hash` hashes of one document."""
+    return json.dumps([doc.article_id, doc.file, doc.row, doc.content_hash, doc.meta]).encode()
 
 
 # --------------------------------------------------------------------------------------------
