@@ -27,6 +27,7 @@ import csv
 import hashlib
 import io
 import json
+import operator
 import os
 import pickle
 import sqlite3
@@ -169,8 +170,11 @@ def _valid(s: str) -> str:
         return s.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
+_fields_of = operator.attrgetter(*_DOC_FIELDS)
+
+
 def _pack(doc: Document) -> bytes:
-    return pickle.dumps(tuple(getattr(doc, f) for f in _DOC_FIELDS), protocol=5)
+    return pickle.dumps(_fields_of(doc), protocol=5)
 
 
 def _unpack(blob: bytes) -> Document:
@@ -209,8 +213,7 @@ class DiscoveryIndex:
             CREATE TABLE docs(seq INTEGER PRIMARY KEY, aid BLOB NOT NULL, doc BLOB NOT NULL);
             CREATE TABLE skips(seq INTEGER PRIMARY KEY, file BLOB, line INTEGER, reason BLOB,
                                skip BLOB);
-            CREATE TABLE manifest(rel BLOB PRIMARY KEY, line INTEGER, aid BLOB UNIQUE,
-                                  meta BLOB, row BLOB);
+            CREATE TABLE mrows(rel BLOB, line INTEGER, aid BLOB, meta BLOB, row BLOB);
             """
         )
         self._docs: list[tuple[bytes, bytes]] = []
@@ -267,7 +270,7 @@ class DiscoveryIndex:
             """
             CREATE INDEX docs_order ON docs(aid, seq);
             CREATE INDEX skips_order ON skips(file, line, reason, seq);
-            DROP TABLE manifest;
+            DROP TABLE IF EXISTS manifest;
             """
         )
 
@@ -330,40 +333,93 @@ class DiscoveryIndex:
 
     # -- the manifest, while listing
 
-    def _manifest_row(
-        self, rel: str, line: int, aid: str, meta: tuple, row: dict | None
-    ) -> int | None:
-        """Record a manifest row; None, or the line that already lists this file or id."""
-        cur = self.db.execute(
-            "INSERT OR IGNORE INTO manifest VALUES (?, ?, ?, ?, ?)",
-            (
-                _b(rel),
-                line,
-                _b(aid),
-                pickle.dumps(meta, protocol=5),
-                None if row is None else pickle.dumps(row, protocol=5),
-            ),
-        )
-        if cur.rowcount:
-            return None
-        hit = self.db.execute("SELECT line FROM manifest WHERE rel = ?", (_b(rel),)).fetchone()
-        if hit is None:
-            hit = self.db.execute("SELECT line FROM manifest WHERE aid = ?", (_b(aid),)).fetchone()
-        return hit[0]
+    def _manifest_rows(self, rows: list[tuple]) -> None:
+        """Record manifest rows ``(rel, line, id, metadata, export row or None)`` in line order."""
+        if rows:
+            with self.db:
+                self.db.executemany(
+                    "INSERT INTO mrows VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (
+                            _b(rel),
+                            line,
+                            _b(aid),
+                            pickle.dumps(meta, protocol=5),
+                            None if row is None else pickle.dumps(row, protocol=5),
+                        )
+                        for rel, line, aid, meta, row in rows
+                    ],
+                )
+        rows.clear()
 
-    def _listed(self, rel: str) -> tuple[str, tuple, dict | None] | None:
-        """(id, metadata, the whole row for an export file) of a file the manifest lists."""
-        hit = self.db.execute(
-            "SELECT aid, meta, row FROM manifest WHERE rel = ?", (_b(rel),)
+    def _manifest_done(self) -> None:
+        """Keep the first row for each file and each id; later ones become ``duplicate-row``.
+
+        A row is a duplicate when a *kept* row before it lists its file or id, so the rows are
+        checked one by one, in line order, but only when some file or id occurs twice.
+        """
+        db = self.db
+        (dupes,) = db.execute(
+            "SELECT EXISTS(SELECT 1 FROM mrows GROUP BY rel HAVING count(*) > 1) "
+            "OR EXISTS(SELECT 1 FROM mrows GROUP BY aid HAVING count(*) > 1)"
         ).fetchone()
-        if hit is None:
-            return None
-        aid, meta, row = hit
-        return (
-            aid.decode("utf-8", "surrogatepass"),
-            pickle.loads(meta),
-            None if row is None else pickle.loads(row),
+        if not dupes:
+            db.executescript(
+                "ALTER TABLE mrows RENAME TO manifest; CREATE INDEX manifest_rel ON manifest(rel);"
+            )
+            return
+        db.execute(
+            "CREATE TABLE manifest(rel BLOB PRIMARY KEY, line INTEGER, aid BLOB UNIQUE, "
+            "meta BLOB, row BLOB)"
         )
+        last = 0
+        while rows := db.execute(
+            "SELECT rowid, rel, line, aid, meta, row FROM mrows WHERE rowid > ? ORDER BY rowid "
+            "LIMIT ?",
+            (last, _CHUNK),
+        ).fetchall():
+            for _, rel, line, aid, meta, row in rows:
+                cur = db.execute(
+                    "INSERT OR IGNORE INTO manifest VALUES (?, ?, ?, ?, ?)",
+                    (rel, line, aid, meta, row),
+                )
+                if cur.rowcount:
+                    continue
+                first = db.execute("SELECT line FROM manifest WHERE rel = ?", (rel,)).fetchone()
+                if first is None:
+                    first = db.execute("SELECT line FROM manifest WHERE aid = ?", (aid,)).fetchone()
+                key, aid_s = (
+                    rel.decode("utf-8", "surrogatepass"),
+                    aid.decode("utf-8", "surrogatepass"),
+                )
+                self.skip(
+                    Skip(
+                        key,
+                        line,
+                        "duplicate-row",
+                        f"{MANIFEST}: line {line}: '{key}' (id '{aid_s}') is already listed on "
+                        f"line {first[0]}; row ignored",
+                    )
+                )
+            last = rows[-1][0]
+        db.commit()
+        db.execute("DROP TABLE mrows")
+
+    def _listed(self, rels: list[str]) -> dict[str, tuple[str, tuple, dict | None]]:
+        """File -> (id, metadata, the whole row for an export file), for those of ``rels`` the
+        manifest lists (one query for a whole chunk of files)."""
+        hits = self.db.execute(
+            f"SELECT rel, aid, meta, row FROM manifest WHERE rel IN ({','.join('?' * len(rels))})",
+            [_b(r) for r in rels],
+        ).fetchall()
+        return {
+            rel.decode("utf-8", "surrogatepass"): (
+                aid.decode("utf-8", "surrogatepass"),
+                pickle.loads(meta),
+                None if row is None else pickle.loads(row),
+            )
+            for rel, aid, meta, row in hits
+        }
 
 
 def _sha256(data: bytes) -> str:
@@ -378,41 +434,103 @@ def _warn(message: str) -> None:
     print(f"newslens: warning: {message}", file=sys.stderr)
 
 
+def _plain_utf8(path: Path) -> tuple[bool, str]:
+    """(whether the file is UTF-8 text that needs no repair, its sha256), in one streaming pass.
+
+    Such a file normalises line by line exactly as it does whole (no mojibake for ftfy to fix
+    across lines), so it can be read a line at a time; anything else (UTF-16, Windows-1252,
+    mojibake, binary) is read whole, as :func:`newslens.textio.read_text` does.
+    """
+    from newslens.textio import has_mojibake, looks_binary
+
+    h = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    plain, first, tail = True, True, ""
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+            if first:
+                first = False
+                if looks_binary(chunk) or chunk.startswith(
+                    (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+                ):
+                    plain = False
+            if plain:
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    plain = False
+                    continue
+                if has_mojibake(tail + text):
+                    plain = False
+                tail = text[-1:]
+    if plain:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            plain = False
+    return plain, h.hexdigest()
+
+
 def _read_manifest(root: Path) -> tuple[Iterator[tuple[int, dict[str, str]]], str]:
-    """Rows of ``articles.csv`` with their line numbers (read as they are used, so a manifest of a
-    million rows is never held as a million dicts), and the manifest's hash.
+    """Rows of ``articles.csv`` with their line numbers, and the manifest's hash.
+
+    A UTF-8 manifest is read a line at a time as its rows are used, so a manifest of a million
+    rows is never held in memory, neither as text nor as a million dicts.
 
     Raises:
         ManifestError: at once, for an undecodable manifest or one without ``file``/``outlet``.
     """
-    path = root / MANIFEST
-    raw = path.read_bytes()
-    from newslens.textio import DecodeError, read_text
+    from newslens.textio import DecodeError, normalise_text, read_text
 
+    path = root / MANIFEST
+    plain, digest = _plain_utf8(path)
+    lines: Iterator[str]
+    if plain:
+        # universal newlines turn CRLF and CR into LF, as normalise_text does
+        f = open(path, encoding="utf-8-sig", newline=None)  # noqa: SIM115 - closed by rows()
+        lines = (normalise_text(line) for line in f)
+    else:
+        f = None
+        try:
+            lines = io.StringIO(read_text(path.read_bytes(), source=str(path)))
+        except DecodeError as exc:
+            raise ManifestError(str(exc)) from exc
+    reader = csv.DictReader(lines)
     try:
-        text = read_text(raw, source=str(path))
-    except DecodeError as exc:
-        raise ManifestError(str(exc)) from exc
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None:
+        fieldnames = reader.fieldnames
+    except BaseException:
+        if f is not None:
+            f.close()
+        raise
+    if fieldnames is None or not (names := [n.strip() for n in fieldnames]):
+        if f is not None:
+            f.close()
         raise ManifestError(
             f"{path}: the manifest is empty; it needs a header row with 'file' and 'outlet'"
         )
-    names = [n.strip() for n in reader.fieldnames]
     missing = [c for c in ("file", "outlet") if c not in names]
     if missing:
+        if f is not None:
+            f.close()
         raise ManifestError(
             f"{path}: line 1: missing column(s) {', '.join(missing)}; the manifest needs at least "
             f"'file' (path relative to {root}) and 'outlet' (found: {', '.join(names)})"
         )
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for i, row in enumerate(reader, start=2):
-            clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
-            if any(clean.values()):
-                yield reader.line_num if reader.line_num else i, clean
+        try:
+            for i, row in enumerate(reader, start=2):
+                clean = {
+                    (k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None
+                }
+                if any(clean.values()):
+                    yield reader.line_num if reader.line_num else i, clean
+        finally:
+            if f is not None:
+                f.close()
 
-    return rows(), _sha256(raw)
+    return rows(), digest
 
 
 def _inside(root: str, rel: str, real_dirs: dict[str, str]) -> str | None:
@@ -481,25 +599,32 @@ class _HashCache:
         self.rows: list[tuple] = []
         self.changed = False
 
-    def sha256(self, full: str, rel: str) -> str:
+    def lookup(self, rels: list[str]) -> dict[str, tuple[int, int, str]]:
+        """Path -> (size, mtime_ns, sha256) stored for those of ``rels`` the cache has."""
+        if self.old is None or not rels:
+            return {}
+        try:
+            hits = self.old.execute(
+                "SELECT rel, size, mtime, digest FROM files "
+                f"WHERE rel IN ({','.join('?' * len(rels))})",
+                [_b(r) for r in rels],
+            ).fetchall()
+        except sqlite3.Error:
+            self.old = None
+            return {}
+        return {rel.decode("utf-8", "surrogatepass"): (size, m, d) for rel, size, m, d in hits}
+
+    def sha256(self, full: str, rel: str, stored: tuple[int, int, str] | None) -> str:
+        """The file's sha256: ``stored`` (from :meth:`lookup`) when its size and modification
+        time still match, else read and hashed."""
         st = os.stat(full)
-        key = _b(rel)
-        hit = None
-        if self.old is not None:
-            try:
-                hit = self.old.execute(
-                    "SELECT digest FROM files WHERE rel = ? AND size = ? AND mtime = ?",
-                    (key, st.st_size, st.st_mtime_ns),
-                ).fetchone()
-            except sqlite3.Error:
-                self.old = None
-        if hit is not None:
-            digest = hit[0]
+        if stored is not None and stored[0] == st.st_size and stored[1] == st.st_mtime_ns:
+            digest = stored[2]
         else:
             with open(full, "rb") as f:
                 digest = hashlib.sha256(f.read()).hexdigest()
             self.changed = True
-        self.rows.append((key, st.st_size, st.st_mtime_ns, digest))
+        self.rows.append((_b(rel), st.st_size, st.st_mtime_ns, digest))
         if len(self.rows) >= _CHUNK:
             self._flush()
         return digest
@@ -836,6 +961,7 @@ def _list(root: Path, out: DiscoveryIndex) -> None:
         rows, out.manifest_hash = _read_manifest(root)
         out.has_manifest = True
         real_dirs: dict[str, str] = {}  # one entry per folder, not per file
+        pending: list[tuple] = []
         for line, row in rows:
             rel = row.get("file", "")
             target = _inside(root_s, rel, real_dirs)
@@ -874,19 +1000,37 @@ def _list(root: Path, out: DiscoveryIndex) -> None:
             aid = row.get("id") or key
             meta_t = tuple(sorted((k, v) for k, v in row.items() if k not in ("file", "id") and v))
             export = os.path.splitext(key)[1].lower() in EXPORT_SUFFIXES
-            first = out._manifest_row(key, line, aid, meta_t, row if export else None)
-            if first is not None:
-                out.skip(
-                    Skip(
-                        key,
-                        line,
-                        "duplicate-row",
-                        f"{MANIFEST}: line {line}: '{key}' (id '{aid}') is already listed on line {first}; row ignored",
-                    )
-                )
+            pending.append((key, line, aid, meta_t, row if export else None))
+            if len(pending) >= _CHUNK:
+                out._manifest_rows(pending)
+        out._manifest_rows(pending)
+        out._manifest_done()
     hashes = _HashCache(root_s, out)
-    for full, raw in _walk(root_s):
-        rel = _valid(raw)
+    chunk: list[tuple[str, str]] = []
+    for entry in _walk(root_s):
+        chunk.append(entry)
+        if len(chunk) >= _FILES_AT_ONCE:
+            _list_files(root, out, hashes, chunk)
+            chunk = []
+    _list_files(root, out, hashes, chunk)
+    hashes.save()
+    out._finish()
+
+
+_FILES_AT_ONCE = 500  # files whose manifest rows and stored hashes are looked up in one query
+
+
+def _list_files(
+    root: Path, out: DiscoveryIndex, hashes: _HashCache, chunk: list[tuple[str, str]]
+) -> None:
+    """List a chunk of walked files (absolute path, path relative to the root) in walk order."""
+    if not chunk:
+        return
+    root_s = str(root)
+    rels = [_valid(raw) for _, raw in chunk]
+    manifest = out._listed(rels) if out.has_manifest else {}
+    stored = hashes.lookup([raw for _, raw in chunk])
+    for (full, raw), rel in zip(chunk, rels):
         if rel != raw:
             out.skip(
                 Skip(
@@ -909,7 +1053,7 @@ def _list(root: Path, out: DiscoveryIndex) -> None:
                 )
             )
             continue
-        listed = out._listed(rel) if out.has_manifest else None
+        listed = manifest.get(rel)
         if suffix in EXPORT_SUFFIXES:
             _export_documents(
                 root, Path(full), EXPORT_SUFFIXES[suffix], listed[2] if listed else None, out
@@ -944,13 +1088,11 @@ def _list(root: Path, out: DiscoveryIndex) -> None:
                 article_id=aid,
                 file=rel,
                 format=TEXT_SUFFIXES[suffix],
-                content_hash=hashes.sha256(full, raw),
+                content_hash=hashes.sha256(full, raw, stored.get(raw)),
                 meta=meta,
                 path=full,
             )
         )
-    hashes.save()
-    out._finish()
 
 
 def discover(path: str | os.PathLike[str] | None = None) -> Discovery:

@@ -101,6 +101,11 @@ def decode_bytes(data: bytes, *, source: str = "<bytes>") -> Decoded:
     return Decoded(text=text, encoding=encoding, repaired_mojibake=repaired)
 
 
+def has_mojibake(text: str) -> bool:
+    """True when ``text`` holds a typical mojibake fragment, the cue for ftfy's repair."""
+    return _MOJIBAKE_HINT.search(text) is not None
+
+
 def normalise_text(text: str) -> str:
     """Normalise line endings, spaces and invisible characters; keep the line structure.
 
