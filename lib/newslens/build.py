@@ -1011,7 +1011,7 @@ def _key_documents(found: DiscoveryIndex, params: BuildParams) -> tuple[str, str
     for seq, doc in found.documents(with_seq=True):
         rows.append((seq, doc_key(doc, params, settings=settings)))
         chash.update(hash_entry(doc))
-        if len(rows) >= 5000:
+        if len(rows) >= 1000:
             flush()
     flush()
     db.execute("CREATE INDEX keys_key ON keys(key)")
@@ -1107,7 +1107,7 @@ def _build(
             if result.get("part") != pid:  # every engine returns one result per batch
                 raise RuntimeError(f"build: no result for part {pid}; run the build again")
             made.extend((k, pid) for k in keys)
-            if len(made) >= 5000:
+            if len(made) >= 1000:
                 save()
 
         def save() -> None:

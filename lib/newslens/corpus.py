@@ -140,7 +140,7 @@ class Discovery:
 
 
 _DOC_FIELDS = Document.__slots__
-_CHUNK = 5000  # rows written to or read from the index at a time
+_CHUNK = 1000  # rows written to or read from the index at a time
 # SQLite page cache of an index, in KiB: what listing a corpus holds in memory whatever its size
 # (the rest of the index lives in a temporary file that SQLite deletes on close).
 INDEX_CACHE_KIB = 8192
@@ -447,7 +447,7 @@ def _plain_utf8(path: Path) -> tuple[bool, str]:
     decoder = codecs.getincrementaldecoder("utf-8")()
     plain, first, tail = True, True, ""
     with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
+        while chunk := f.read(1 << 18):
             h.update(chunk)
             if first:
                 first = False
