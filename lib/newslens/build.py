@@ -814,9 +814,10 @@ def process_batch(batch: Sequence[tuple[Document, str]], params: BuildParams, st
 # --------------------------------------------------------------------------------------------
 # Engines
 #
-# An engine takes the batches as an iterator (each made from the on-disk index when it is due),
-# and calls ``record(keys, result)`` as each batch finishes; neither side holds the whole
-# corpus. ``in_flight`` bounds how many batches wait in memory for a worker.
+# An engine takes the batches as an iterator (each made from the on-disk index when it is due)
+# and calls ``record(keys, result)`` as each batch finishes, so no process holds the whole
+# corpus: the local engine keeps four batches per worker in flight, the dask engine sends waves
+# of four per worker thread.
 
 Batch = list[tuple[Document, str]]
 Record = Callable[[list[str], dict], None]
@@ -867,7 +868,6 @@ def _run_local(
 
 def _run_dask(
     batches: Iterator[Batch],
-    n_batches: int,
     total: int,
     params,
     store,
@@ -1119,7 +1119,6 @@ def _build(
         if engine == "dask":
             _run_dask(
                 batches,
-                n_batches,
                 n_todo,
                 bparams,
                 str(store_dir),
