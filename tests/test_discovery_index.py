@@ -229,3 +229,30 @@ def test_the_main_process_of_a_build_does_not_grow_with_the_corpus(tmp_path):
         peaks[n] = json.loads(proc.stdout.strip().splitlines()[-1])["peak"] / 2**20
     # The lists and dicts this replaced grew by 4.2 MiB here (measured at 1b31623); now 0.0.
     assert peaks[6000] - peaks[300] < 0.5, peaks
+
+
+def test_the_local_engine_pulls_batches_only_as_workers_free_up(tmp_path, monkeypatch):
+    """The pool is fed from the index a few batches at a time, never the whole corpus at once."""
+    root = _many_files(tmp_path / "c", 40)
+    pulled, seen_at_record = [0], []
+    real_batches, real_run = build._todo_batches, build._run_local
+
+    def counting_batches(*args, **kwargs):
+        for b in real_batches(*args, **kwargs):
+            pulled[0] += 1
+            yield b
+
+    def run_local(batches, n_batches, total, params, store, workers, progress, record):
+        def recording(keys, result):
+            seen_at_record.append(pulled[0])
+            record(keys, result)
+
+        return real_run(batches, n_batches, total, params, store, workers, progress, recording)
+
+    monkeypatch.setattr(build, "_todo_batches", counting_batches)
+    monkeypatch.setattr(build, "_run_local", run_local)
+    c = build.build(root, out=tmp_path / "t", store=tmp_path / "s", workers=2, batch_size=1)
+    assert len(c.articles) == 40 and pulled[0] == 40
+    # four batches per worker in flight, one more pulled as each finishes
+    assert seen_at_record[0] <= 4 * 2 + 1, seen_at_record
+    assert all(p <= 4 * 2 + i + 1 for i, p in enumerate(seen_at_record)), seen_at_record
