@@ -17,6 +17,7 @@ import sys
 import textwrap
 import tracemalloc
 
+import pandas as pd
 import pytest
 from newslens import build, corpus
 from newslens.textio import read_text
@@ -256,3 +257,27 @@ def test_the_local_engine_pulls_batches_only_as_workers_free_up(tmp_path, monkey
     # four batches per worker in flight, one more pulled as each finishes
     assert seen_at_record[0] <= 4 * 2 + 1, seen_at_record
     assert all(p <= 4 * 2 + i + 1 for i, p in enumerate(seen_at_record)), seen_at_record
+
+
+def test_the_local_engine_replaces_a_worker_after_its_share_of_batches(tmp_path, monkeypatch):
+    """Workers are recycled (bounding what a long-lived process accumulates); tables unchanged."""
+    root = _many_files(tmp_path / "c", 24)
+    pids = []
+    real_run = build._run_local
+
+    def run_local(batches, n_batches, total, params, store, workers, progress, record):
+        def recording(keys, result):
+            pids.append(result["pid"])
+            record(keys, result)
+
+        return real_run(batches, n_batches, total, params, store, workers, progress, recording)
+
+    monkeypatch.setattr(build, "_run_local", run_local)
+    monkeypatch.setattr(build, "WORKER_BATCHES", 3)
+    recycled = build.build(root, out=tmp_path / "a", store=tmp_path / "s1", workers=2, batch_size=2)
+    # 12 batches, 3 per worker and pool: two pools, one after the other, no process in both
+    assert len(pids) == 12
+    assert set(pids[:6]).isdisjoint(pids[6:]), pids
+    one = build.build(root, out=tmp_path / "b", store=tmp_path / "s2", workers=1, batch_size=2)
+    for name in ("articles", "sentences", "terms", "skipped"):
+        pd.testing.assert_frame_equal(recycled.table(name), one.table(name))

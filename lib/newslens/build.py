@@ -761,7 +761,8 @@ def process_batch(batch: Sequence[tuple[Document, str]], params: BuildParams, st
     renamed into place, so an interrupted build never leaves a half-written part.
 
     Returns:
-        ``{"part": part id, "articles": int, "seconds": float, "sentences": int}`` (the keys
+        ``{"part": part id, "articles": int, "seconds": float, "sentences": int, "pid": the
+        process that made it}`` (the keys
         stay with the caller, which knows them: the main process of a large build should not
         hold a second copy of every key).
     """
@@ -770,7 +771,13 @@ def process_batch(batch: Sequence[tuple[Document, str]], params: BuildParams, st
     pid = part_id(keys)
     target = Path(store) / pid
     if (target / "_keys.json").is_file():
-        return {"part": pid, "articles": len(keys), "seconds": 0.0, "sentences": 0}
+        return {
+            "part": pid,
+            "articles": len(keys),
+            "seconds": 0.0,
+            "sentences": 0,
+            "pid": os.getpid(),
+        }
     out = _Columns()
     texts: list[str] = []
     for doc, key in batch:
@@ -808,6 +815,7 @@ def process_batch(batch: Sequence[tuple[Document, str]], params: BuildParams, st
         "articles": len(keys),
         "seconds": time.perf_counter() - started,
         "sentences": len(texts),
+        "pid": os.getpid(),
     }
 
 
@@ -821,6 +829,11 @@ def process_batch(batch: Sequence[tuple[Document, str]], params: BuildParams, st
 
 Batch = list[tuple[Document, str]]
 Record = Callable[[list[str], dict], None]
+
+# The local engine replaces its worker processes after this many batches each. A worker's
+# resident memory creeps up over tens of thousands of articles even though its memos are capped;
+# fresh processes every 20,000 articles each bound it, for about a second of start-up.
+WORKER_BATCHES = 200
 
 
 def _run_local(
@@ -845,25 +858,44 @@ def _run_local(
         import multiprocessing as mp
 
         ctx = mp.get_context("forkserver") if os.name == "posix" else mp.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            pending: dict = {}
-
-            def submit() -> None:
-                b = next(batches, None)
-                if b is not None:
-                    pending[pool.submit(process_batch, b, params, store)] = [k for _, k in b]
-
-            for _ in range(4 * workers):  # enough queued to keep every worker busy
-                submit()
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    keys = pending.pop(fut)
-                    record(keys, fut.result())
-                    bar.update(len(keys))
-                    submit()
+        # One pool per WORKER_BATCHES batches a worker: when its share is done, the pool drains
+        # and a fresh one takes over. (max_tasks_per_child would do this, but it deadlocks on
+        # Python 3.11 to 3.13: https://github.com/python/cpython/issues/115634.)
+        while _pool_share(
+            ctx, workers, workers * WORKER_BATCHES, batches, params, store, record, bar
+        ):
+            pass
     finally:
         bar.close()
+
+
+def _pool_share(ctx, workers, share, batches, params, store, record: Record, bar) -> bool:
+    """Run up to ``share`` batches on a fresh pool of ``workers`` processes; False when there
+    were none left."""
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: dict = {}
+
+        def submit() -> None:
+            nonlocal share
+            if share <= 0:
+                return
+            b = next(batches, None)
+            if b is not None:
+                share -= 1
+                pending[pool.submit(process_batch, b, params, store)] = [k for _, k in b]
+
+        for _ in range(4 * workers):  # enough queued to keep every worker busy
+            submit()
+        if not pending:
+            return False
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                keys = pending.pop(fut)
+                record(keys, fut.result())
+                bar.update(len(keys))
+                submit()
+    return True
 
 
 def _run_dask(
