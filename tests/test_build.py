@@ -223,11 +223,20 @@ def test_term_totals_reduce_part_by_part(make_corpus, tmp_path):
     assert len(list((tmp_path / "t" / "terms").glob("part-*.parquet"))) > 2
     expected = c.terms.groupby(["outlet", "term"], sort=True)["count"].sum().reset_index()
     pd.testing.assert_frame_equal(build.term_totals(c), expected, check_dtype=False)
-    narr = c.terms[~c.terms["in_quote"]].groupby(["outlet", "term"], sort=True)["count"].sum().reset_index()
-    pd.testing.assert_frame_equal(build.term_totals(c, include_quotes=False), narr, check_dtype=False)
+    narr = (
+        c.terms[~c.terms["in_quote"]]
+        .groupby(["outlet", "term"], sort=True)["count"]
+        .sum()
+        .reset_index()
+    )
+    pd.testing.assert_frame_equal(
+        build.term_totals(c, include_quotes=False), narr, check_dtype=False
+    )
 
 
-def test_an_article_that_crashes_the_pipeline_is_skipped_not_fatal(make_corpus, tmp_path, monkeypatch):
+def test_an_article_that_crashes_the_pipeline_is_skipped_not_fatal(
+    make_corpus, tmp_path, monkeypatch
+):
     from newslens import clean
 
     real = clean.article
@@ -256,7 +265,10 @@ def test_concurrent_builds_of_one_corpus_agree(make_corpus, tmp_path):
         "c = build.build(sys.argv[1], out=sys.argv[2], store=sys.argv[3]); print(len(c.sentences))"
     )
     args = [sys.executable, "-c", code, str(root), str(tmp_path / "t"), str(tmp_path / "s")]
-    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = [
+        subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
     outs = [p.communicate(timeout=300) for p in procs]
     assert all(p.returncode == 0 for p in procs), [e for _, e in outs]
     assert len({o.strip() for o, _ in outs}) == 1
