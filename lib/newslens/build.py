@@ -1181,9 +1181,7 @@ def _build(
     for t in TABLES:
         (tmp_out / t).mkdir(parents=True)
     n_parts = 0
-    rows = db.execute(
-        "SELECT part, key FROM stored WHERE key IN (SELECT key FROM keys) ORDER BY part, key"
-    )
+    rows = db.execute("SELECT part, key FROM stored ORDER BY part, key")  # this corpus' keys only
     for pid, group in itertools.groupby(rows, key=lambda r: r[0]):
         pkeys = [k for _, k in group]
         n_parts += 1

@@ -239,8 +239,9 @@ class DiscoveryIndex:
             self._flush()
 
     def skip(self, s: Skip) -> None:
-        if _valid(s.file) != s.file or _valid(s.detail) != s.detail:  # an undecodable name
-            s = replace(s, file=_valid(s.file), detail=_valid(s.detail))
+        file, detail = _valid(s.file), _valid(s.detail)
+        if (file, detail) != (s.file, s.detail):  # an undecodable name
+            s = replace(s, file=file, detail=detail)
         line = s.line if s.line is not None else -1
         self._skips.append((_b(s.file), line, _b(s.reason), pickle.dumps(s, protocol=5)))
         self.n_skipped += 1
@@ -498,25 +499,21 @@ def _read_manifest(root: Path) -> tuple[Iterator[tuple[int, dict[str, str]]], st
             raise ManifestError(str(exc)) from exc
     reader = csv.DictReader(lines)
     try:
-        fieldnames = reader.fieldnames
+        if reader.fieldnames is None:
+            raise ManifestError(
+                f"{path}: the manifest is empty; it needs a header row with 'file' and 'outlet'"
+            )
+        names = [n.strip() for n in reader.fieldnames]
+        missing = [c for c in ("file", "outlet") if c not in names]
+        if missing:
+            raise ManifestError(
+                f"{path}: line 1: missing column(s) {', '.join(missing)}; the manifest needs at "
+                f"least 'file' (path relative to {root}) and 'outlet' (found: {', '.join(names)})"
+            )
     except BaseException:
         if f is not None:
             f.close()
         raise
-    if fieldnames is None or not (names := [n.strip() for n in fieldnames]):
-        if f is not None:
-            f.close()
-        raise ManifestError(
-            f"{path}: the manifest is empty; it needs a header row with 'file' and 'outlet'"
-        )
-    missing = [c for c in ("file", "outlet") if c not in names]
-    if missing:
-        if f is not None:
-            f.close()
-        raise ManifestError(
-            f"{path}: line 1: missing column(s) {', '.join(missing)}; the manifest needs at least "
-            f"'file' (path relative to {root}) and 'outlet' (found: {', '.join(names)})"
-        )
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         try:
